@@ -1,0 +1,48 @@
+"""ppl: probabilistic programming on PyTensor, with PyMC 5's API.
+
+Public names only; no logic lives here.
+"""
+
+from ppl import math, transforms
+from ppl.compiled import DictToArrayBijection, RaveledVars, ValueGradFunction
+from ppl.distributions import *  # noqa: F403
+from ppl.distributions import __all__ as _distributions_all
+from ppl.exceptions import (
+    IntegrationError,
+    ModelError,
+    ParameterValueError,
+    PPLError,
+    SamplingError,
+    ShapeError,
+    TransformError,
+)
+from ppl.logprob import icdf, logcdf, logp
+from ppl.model.context import modelcontext
+from ppl.model.deterministic import Deterministic
+from ppl.model.model import Model
+from ppl.model.potential import Potential
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    *_distributions_all,
+    "Model",
+    "modelcontext",
+    "Deterministic",
+    "Potential",
+    "logp",
+    "logcdf",
+    "icdf",
+    "DictToArrayBijection",
+    "RaveledVars",
+    "ValueGradFunction",
+    "PPLError",
+    "ModelError",
+    "ShapeError",
+    "ParameterValueError",
+    "SamplingError",
+    "IntegrationError",
+    "TransformError",
+    "math",
+    "transforms",
+]

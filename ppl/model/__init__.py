@@ -1,0 +1,1 @@
+"""The model context: ``Model``, ``Deterministic``, ``Potential``."""
