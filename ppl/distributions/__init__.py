@@ -1,6 +1,17 @@
 """Distributions: one module per distribution, grouped by family."""
 
-from ppl.distributions.continuous.normal import Normal
+from ppl.distributions import continuous, discrete, multivariate
+from ppl.distributions.continuous import *  # noqa: F403
+from ppl.distributions.discrete import *  # noqa: F403
 from ppl.distributions.distribution import Continuous, Discrete, Distribution
+from ppl.distributions.multivariate import *  # noqa: F403
+from ppl import transforms  # noqa: E402  (ppl.distributions.transforms, as in PyMC)
 
-__all__ = ["Distribution", "Continuous", "Discrete", "Normal"]
+__all__ = [
+    "Distribution",
+    "Continuous",
+    "Discrete",
+    *continuous.__all__,
+    *discrete.__all__,
+    *multivariate.__all__,
+]

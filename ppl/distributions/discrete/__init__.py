@@ -1,0 +1,3 @@
+"""Discrete univariate distributions (one module each)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Multivariate distributions (one module each)."""
+
+__all__: list[str] = []

@@ -1,0 +1,77 @@
+"""``ppl.draw``: forward draws of any PyTensor variables built from random variables."""
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytensor
+from pytensor.graph.basic import Variable
+from pytensor.graph.traversal import ancestors
+from pytensor.tensor.random.type import RandomGeneratorType
+
+from ppl.compiled.modes import resolve_mode
+
+__all__ = ["draw", "seeded_rng_updates"]
+
+
+def seeded_rng_updates(outputs: Sequence[Variable], random_seed=None) -> dict:
+    """Seed every shared RNG in the graphs of ``outputs`` and return their update pairs.
+
+    Each RNG gets its own stream spawned from one ``SeedSequence(random_seed)``, so the same
+    seed gives the same draws.
+    """
+    rngs = [
+        v
+        for v in ancestors(list(outputs))
+        if isinstance(v.type, RandomGeneratorType) and v.owner is None and hasattr(v, "get_value")
+    ]
+    seeds = np.random.SeedSequence(random_seed).spawn(len(rngs))
+    updates = {}
+    for rng, seed in zip(rngs, seeds, strict=True):
+        rng.set_value(np.random.default_rng(seed), borrow=True)
+        clients = [
+            node for node in _nodes_using(outputs, rng)
+        ]
+        if clients:
+            node = clients[0]
+            updates[rng] = node.outputs[0]
+    return updates
+
+
+def _nodes_using(outputs, rng):
+    from pytensor.graph.traversal import applys_between
+
+    return [node for node in applys_between([rng], list(outputs)) if node.inputs and node.inputs[0] is rng]
+
+
+def draw(vars, draws: int = 1, random_seed=None, *, mode=None):
+    """Draw samples of one variable or a list of variables, outside any inference.
+
+    Parameters
+    ----------
+    vars
+        A variable (e.g. ``ppl.Normal.dist(0, 1, size=3)``) or a list of variables.
+    draws
+        Number of draws; with ``draws > 1`` a leading axis of that length is added.
+    random_seed
+        Seed for reproducible draws.
+
+    Returns
+    -------
+    ndarray or list of ndarray
+
+    Examples
+    --------
+    >>> import ppl
+    >>> ppl.draw(ppl.Normal.dist(0, 1, size=3), draws=10, random_seed=1).shape
+    (10, 3)
+    """
+    single = isinstance(vars, Variable)
+    outputs = [vars] if single else list(vars)
+    updates = seeded_rng_updates(outputs, random_seed)
+    fn = pytensor.function([], outputs, updates=updates, mode=resolve_mode(mode))
+    if draws == 1:
+        values = fn()
+    else:
+        samples = [fn() for _ in range(draws)]
+        values = [np.stack([s[i] for s in samples]) for i in range(len(outputs))]
+    return values[0] if single else values

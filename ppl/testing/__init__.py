@@ -1,0 +1,7 @@
+"""Test helpers for ppl and for users writing their own distributions."""
+
+from ppl.testing.checks import check_draws, check_icdf, check_logcdf, check_logp, param_grid
+from ppl.testing.domains import *  # noqa: F403
+from ppl.testing.domains import __all__ as _domains_all
+
+__all__ = ["check_logp", "check_logcdf", "check_icdf", "check_draws", "param_grid", *_domains_all]
