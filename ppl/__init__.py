@@ -16,11 +16,23 @@ from ppl.exceptions import (
     ShapeError,
     TransformError,
 )
+from ppl.forward import draw
 from ppl.logprob import icdf, logcdf, logp
 from ppl.model.context import modelcontext
 from ppl.model.deterministic import Deterministic
 from ppl.model.model import Model
 from ppl.model.potential import Potential
+from ppl.sampling import (
+    HMC,
+    NUTS,
+    BinaryGibbsMetropolis,
+    CategoricalGibbsMetropolis,
+    CompoundStep,
+    Metropolis,
+    Slice,
+    assign_step_methods,
+    sample,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -33,6 +45,16 @@ __all__ = [
     "logp",
     "logcdf",
     "icdf",
+    "draw",
+    "sample",
+    "NUTS",
+    "HMC",
+    "Metropolis",
+    "Slice",
+    "BinaryGibbsMetropolis",
+    "CategoricalGibbsMetropolis",
+    "CompoundStep",
+    "assign_step_methods",
     "DictToArrayBijection",
     "RaveledVars",
     "ValueGradFunction",

@@ -79,7 +79,11 @@ def as_float(x) -> Variable:
     """Parameter as a float64 tensor (literals and integer tensors are converted)."""
     if isinstance(x, Variable):
         return x if x.dtype == "float64" else pt.cast(x, "float64")
-    return pt.as_tensor_variable(np.asarray(x, dtype="float64"))
+    try:
+        arr = np.asarray(x, dtype="float64")
+    except (TypeError, ValueError):  # a list mixing tensors and numbers: stack it symbolically
+        return as_float(pt.as_tensor_variable(x))
+    return pt.as_tensor_variable(arr)
 
 
 def as_int(x) -> Variable:
@@ -197,8 +201,12 @@ class Distribution:
             if dims is not None and not has_shape:
                 kwargs["shape"] = model.shape_from_dims(dims, current_label.get())
             elif observed is not None and not has_shape:
-                kwargs["shape"] = tuple(observed.shape) if observed.type.ndim else ()
-                if any(s is None for s in observed.type.shape):
+                # Static lengths when known, so that parameters that do not broadcast to the data
+                # are caught here (symbolic lengths would skip check_batch_broadcast).
+                static = observed.type.shape
+                if all(s is not None for s in static):
+                    kwargs["shape"] = tuple(int(s) for s in static)
+                else:
                     kwargs["shape"] = observed.shape
             rv = cls.dist(*args, rng=rng, **kwargs)
         return model.register_rv(

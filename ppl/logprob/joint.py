@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import pytensor.tensor as pt
 from pytensor.graph.basic import Variable, clone_get_equiv
 from pytensor.graph.fg import FunctionGraph
+from pytensor.graph.traversal import graph_inputs
 
 from ppl.logprob.dispatch import logp as rv_logp
 from ppl.transforms.transform import Transform
@@ -45,7 +46,10 @@ def replace_rvs(
     graphs = list(graphs)
     order = [rv for rv in order if rv in replacements]
     exprs = [fit_type(replacements[rv], rv) for rv in order]
-    memo = clone_get_equiv([], graphs + exprs, copy_inputs=False, copy_orphans=False)
+    # Roots (value variables, data, shared variables) are kept as they are, even when a graph is
+    # a root itself: declare them as inputs, which are not copied.
+    roots = list(graph_inputs(graphs + exprs))
+    memo = clone_get_equiv(roots, graphs + exprs, copy_inputs=False, copy_orphans=False)
     outputs = [memo[g] for g in graphs]
     fgraph = FunctionGraph(outputs=outputs, clone=False)
     # Children first: a replacement imports its parents' variables, which are replaced later.
@@ -114,7 +118,10 @@ def logp_terms(
         term = rv_logp(rv, replacements[rv])
         if transform is not None and jacobian:
             jac = _reduce_to(transform.log_jac_det(value, *rv.owner.inputs), term.type.ndim)
-            term = term + jac
+            # A vector transform (ordered, simplex) of an elementwise density: its log|det J| is
+            # one number per event, so sum the density over the event axes first; adding the
+            # per-event Jacobian to every element would count it once per element.
+            term = _reduce_to(term, jac.type.ndim) + jac
         term.name = f"{rv.name}_logprob" if rv.name else None
         terms.append(term)
     out = replace_rvs(terms + list(extra_graphs), replacements, order)

@@ -12,7 +12,7 @@ from ppl.compiled.modes import resolve_mode
 from ppl.compiled.point_fn import PointFunc
 from ppl.compiled.value_grad import ValueGradFunction
 from ppl.distributions.distribution import UNSET
-from ppl.exceptions import ModelError, SamplingError, ShapeError
+from ppl.exceptions import ModelError, ParameterValueError, SamplingError, ShapeError
 from ppl.logprob.joint import logp_terms, replace_rvs, value_replacements
 from ppl.model import context
 from ppl.model.coords import CoordStore
@@ -351,19 +351,19 @@ class Model:
         """Hessian of the log-density with respect to the flattened ``vars``."""
         wrt = self._grad_vars(vars)
         g = self.dlogp(wrt, jacobian=jacobian)
-        rows = pytensor.gradient.jacobian(g, wrt)
+        rows = pytensor.gradient.jacobian(g, wrt, vectorize=True)
         rows = rows if isinstance(rows, list) else [rows]
         return pt.concatenate([r.reshape((g.shape[0], -1)) for r in rows], axis=1)
 
-    def _grad_vars(self, vars) -> list:
+    def _grad_vars(self, vars, allow_discrete: bool = False) -> list:
         if vars is None:
-            return self.continuous_value_vars
+            return self.value_vars if allow_discrete else self.continuous_value_vars
         vars = [vars] if isinstance(vars, (str, Variable)) else vars
         out = []
         for v in vars:
             v = self[v] if isinstance(v, str) else v
             v = self.rvs_to_values.get(v, v)
-            if not v.dtype.startswith("float"):
+            if not allow_discrete and not v.dtype.startswith("float"):
                 raise ModelError(f"Cannot differentiate with respect to discrete variable {v.name!r}.")
             out.append(v)
         return out
@@ -395,13 +395,16 @@ class Model:
         initial_point=None,
         mode=None,
         jacobian: bool = True,
+        compute_grads: bool = True,
         **kwargs,
     ) -> ValueGradFunction:
         """A :class:`ValueGradFunction` over the flat vector of ``grad_vars``.
 
         The remaining value variables are held fixed; set them with ``set_extra_values``.
+        With ``compute_grads=False`` the function returns the log-density only, and
+        ``grad_vars`` may include discrete variables (for gradient-free samplers).
         """
-        grad_vars = self._grad_vars(grad_vars)
+        grad_vars = self._grad_vars(grad_vars, allow_discrete=not compute_grads)
         point = self.initial_point() if initial_point is None else initial_point
         extra = {v: point[v.name] for v in self.value_vars if v not in grad_vars}
         return ValueGradFunction(
@@ -409,6 +412,7 @@ class Model:
             grad_vars,
             extra,
             initial_point=point,
+            compute_grads=compute_grads,
             ravel_inputs=ravel_inputs,
             mode=mode,
             **kwargs,
@@ -427,6 +431,17 @@ class Model:
         values = fn(point)
         return {rv.name: float(np.round(v, round_vals)) for rv, v in zip(rvs, values, strict=True)}
 
+    def _point_logps_or_errors(self, point) -> dict[str, object]:
+        """Like :meth:`point_logps`, but one variable at a time, reporting errors as text."""
+        out: dict[str, object] = {}
+        for var in self.basic_RVs + self.potentials:
+            fn = self.compile_fn(pt.sum(self.logp([var])), mode="FAST_COMPILE")
+            try:
+                out[var.name] = float(np.round(fn(point), 2))
+            except ParameterValueError as err:
+                out[var.name] = f"error: {str(err).splitlines()[0]}"
+        return out
+
     def check_start_vals(self, start: dict) -> None:
         """Raise SamplingError, listing each variable's logp, if ``start`` is not a valid start."""
         for var in self.value_vars:
@@ -436,13 +451,14 @@ class Model:
                 raise SamplingError(
                     f"Start point of {var.name!r} is not finite: {start[var.name]}."
                 )
-        logps = self.point_logps(start)
-        if not np.isfinite(sum(logps.values())):
-            bad = [k for k, v in logps.items() if not np.isfinite(v)]
+        logps = self._point_logps_or_errors(start)
+        bad = [k for k, v in logps.items() if isinstance(v, str) or not np.isfinite(v)]
+        if bad:
             raise SamplingError(
                 f"Initial evaluation of the model at the start point failed: the logp is not "
                 f"finite. Logp per variable: {logps}. Non-finite: {bad}. Start point: "
-                f"{ {k: np.round(v, 3).tolist() for k, v in start.items()} }."
+                f"{ {k: np.round(v, 3).tolist() for k, v in start.items()} }. Hint: set initvals, "
+                "or check the parameters and the support of the variables listed."
             )
 
     def __repr__(self) -> str:

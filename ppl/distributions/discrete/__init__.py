@@ -1,3 +1,17 @@
 """Discrete univariate distributions (one module each)."""
 
-__all__: list[str] = []
+from ppl.distributions.discrete.bernoulli import Bernoulli
+from ppl.distributions.discrete.binomial import Binomial
+from ppl.distributions.discrete.categorical import Categorical
+from ppl.distributions.discrete.discrete_uniform import DiscreteUniform
+from ppl.distributions.discrete.negative_binomial import NegativeBinomial
+from ppl.distributions.discrete.poisson import Poisson
+
+__all__ = [
+    "Bernoulli",
+    "Binomial",
+    "Categorical",
+    "DiscreteUniform",
+    "NegativeBinomial",
+    "Poisson",
+]

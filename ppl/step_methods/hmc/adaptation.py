@@ -1,11 +1,11 @@
 """Warm-up adaptation for Hamiltonian samplers, as pure ``(init, update, final)`` functions.
 
 * Dual averaging of the step size (Hoffman & Gelman 2014, algorithm 5).
-* Welford estimation of the posterior (co)variance, regularised as Stan does.
+* Welford estimation of the posterior (co)variance, regularised as Stan does (from
+  :mod:`ppl.step_methods.hmc.welford`, re-exported here).
 * Stan's warm-up schedule: a fast initial window, slow windows that double in length and each
   end with a new inverse mass matrix (and a restart of the step-size adaptation), and a fast
   terminal window.
-* An initial step-size heuristic (Hoffman & Gelman 2014, algorithm 4, with Stan's threshold).
 
 References
 ----------
@@ -18,10 +18,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ppl.exceptions import IntegrationError, ParameterValueError
-from ppl.step_methods.hmc.integrators import leapfrog, new_integrator_state
-from ppl.step_methods.hmc.metrics import Metric
-from ppl.step_methods.step import LogpDlogpFn
+from ppl.exceptions import ParameterValueError
+from ppl.step_methods.hmc.welford import (
+    WelfordState,
+    welford_covariance,
+    welford_init,
+    welford_update,
+)
 
 __all__ = [
     "DualAveragingState",
@@ -32,7 +35,6 @@ __all__ = [
     "dual_averaging_final",
     "dual_averaging_init",
     "dual_averaging_update",
-    "find_reasonable_step_size",
     "welford_covariance",
     "welford_init",
     "welford_update",
@@ -134,8 +136,10 @@ def dual_averaging_update(
 
     Examples
     --------
-    >>> state = dual_averaging_update(dual_averaging_init(1.0), 0.2, target_accept=0.8)
-    >>> state.log_step_size < 0.0  # acceptance too low: smaller steps
+    >>> start = dual_averaging_init(1.0)
+    >>> low = dual_averaging_update(start, 0.2, target_accept=0.8)
+    >>> high = dual_averaging_update(start, 0.95, target_accept=0.8)
+    >>> low.log_step_size < high.log_step_size  # low acceptance: smaller steps
     True
     """
     if not acceptance_rate >= 0.0:
@@ -168,132 +172,6 @@ def dual_averaging_final(state: DualAveragingState) -> float:
     0.25
     """
     return math.exp(state.log_step_size_bar)
-
-
-# --------------------------------------------------------------------------- Welford
-
-
-class WelfordState(NamedTuple):
-    """Streaming mean and (co)variance accumulator.
-
-    Attributes
-    ----------
-    count
-        Number of samples seen.
-    mean
-        Running mean, shape ``(dim,)``.
-    m2
-        Sum of squared deviations: shape ``(dim,)`` (diagonal) or ``(dim, dim)`` (dense).
-
-    Examples
-    --------
-    >>> welford_init(3, dense=True).m2.shape
-    (3, 3)
-    """
-
-    count: int
-    mean: np.ndarray
-    m2: np.ndarray
-
-
-def welford_init(dim: int, *, dense: bool = False) -> WelfordState:
-    """Start an empty accumulator.
-
-    Parameters
-    ----------
-    dim
-        Length of the samples.
-    dense
-        Accumulate the full covariance instead of the variances.
-
-    Returns
-    -------
-    WelfordState
-        An accumulator with no samples.
-
-    Examples
-    --------
-    >>> welford_init(2).count
-    0
-    """
-    return WelfordState(0, np.zeros(dim), np.zeros((dim, dim) if dense else dim))
-
-
-def welford_update(state: WelfordState, x: np.ndarray) -> WelfordState:
-    """Add one sample.
-
-    Parameters
-    ----------
-    state
-        Current accumulator.
-    x
-        Sample of shape ``(dim,)``.
-
-    Returns
-    -------
-    WelfordState
-        A new accumulator; ``state`` is unchanged.
-
-    Examples
-    --------
-    >>> state = welford_update(welford_update(welford_init(1), np.array([1.0])), np.array([3.0]))
-    >>> state.mean, state.m2
-    (array([2.]), array([2.]))
-    """
-    count = state.count + 1
-    delta = x - state.mean
-    mean = state.mean + delta / count
-    if state.m2.ndim == 2:
-        m2 = state.m2 + np.outer(x - mean, delta)
-    else:
-        m2 = state.m2 + delta * (x - mean)
-    return WelfordState(count, mean, m2)
-
-
-def welford_covariance(state: WelfordState, *, regularize: bool = True) -> np.ndarray:
-    """Return the sample (co)variance, shrunk towards ``1e-3`` times the identity as Stan does.
-
-    With ``n`` samples the estimate is ``n / (n + 5) * cov + 1e-3 * 5 / (n + 5)`` (times the
-    identity for a dense estimate).
-
-    Parameters
-    ----------
-    state
-        Accumulator with at least two samples.
-    regularize
-        Apply Stan's shrinkage; without it return the plain unbiased estimate.
-
-    Returns
-    -------
-    numpy.ndarray
-        Variances ``(dim,)`` or covariance ``(dim, dim)``.
-
-    Raises
-    ------
-    ParameterValueError
-        If fewer than two samples were seen.
-
-    Examples
-    --------
-    >>> state = welford_update(welford_update(welford_init(1), np.array([1.0])), np.array([3.0]))
-    >>> welford_covariance(state, regularize=False)
-    array([2.])
-    """
-    n = state.count
-    if n < 2:
-        raise ParameterValueError(
-            f"welford_covariance: count is {n}, expected at least 2 samples."
-        )
-    cov = state.m2 / (n - 1)
-    if not regularize:
-        return cov
-    shrunk = (n / (n + 5.0)) * cov
-    jitter = 1e-3 * 5.0 / (n + 5.0)
-    if cov.ndim == 2:
-        shrunk[np.diag_indices_from(shrunk)] += jitter
-    else:
-        shrunk += jitter
-    return shrunk
 
 
 # --------------------------------------------------------------------------- schedule
@@ -502,78 +380,3 @@ def window_adaptation_update(
             if adapt_step_size:
                 dual_averaging = dual_averaging_init(math.exp(dual_averaging.log_step_size))
     return WindowAdaptationState(i + 1, dual_averaging, welford), inv_mass
-
-
-# --------------------------------------------------------------------------- heuristic
-
-
-def find_reasonable_step_size(
-    rng: np.random.Generator,
-    q: np.ndarray,
-    logp: float,
-    dlogp: np.ndarray,
-    *,
-    logp_dlogp_fn: LogpDlogpFn,
-    metric: Metric,
-    step_size: float,
-    target_accept: float = 0.8,
-    max_doublings: int = 50,
-) -> float:
-    """Double or halve ``step_size`` until one leapfrog step's acceptance crosses a threshold.
-
-    A fresh momentum is drawn for every trial. A step whose log-density fails counts as
-    acceptance 0.
-
-    Parameters
-    ----------
-    rng
-        Random generator for the momenta.
-    q, logp, dlogp
-        Position with its log-density and gradient.
-    logp_dlogp_fn
-        Log-density and gradient.
-    metric
-        Euclidean metric.
-    step_size
-        Starting guess.
-    target_accept
-        Threshold on ``exp(-energy change)``.
-    max_doublings
-        Give up after this many doublings or halvings and return the last step size.
-
-    Returns
-    -------
-    float
-        A step size whose one-step acceptance is near ``target_accept``.
-
-    Examples
-    --------
-    >>> from ppl.step_methods.hmc.metrics import make_metric
-    >>> def logp_dlogp(q):
-    ...     return -0.5 * float(q @ q), -q
-    >>> q = np.zeros(3)
-    >>> eps = find_reasonable_step_size(np.random.default_rng(1), q, 0.0, -q,
-    ...     logp_dlogp_fn=logp_dlogp, metric=make_metric(3), step_size=1e-3)
-    >>> 0.01 < eps < 10
-    True
-    """
-    threshold = math.log(target_accept)
-
-    def log_accept(eps: float) -> float:
-        start = new_integrator_state(q, metric.sample_momentum(rng), logp, dlogp, metric)
-        try:
-            end = leapfrog(start, eps, logp_dlogp_fn=logp_dlogp_fn, metric=metric)
-        except IntegrationError:
-            return -math.inf
-        delta = (logp - end.logp) + metric.kinetic_energy(start.p, start.velocity)
-        delta -= metric.kinetic_energy(end.p, end.velocity)
-        return delta if math.isfinite(delta) else -math.inf
-
-    with np.errstate(all="ignore"):
-        direction = 1.0 if log_accept(step_size) > threshold else -1.0
-        for _ in range(max_doublings):
-            step_size *= 2.0**direction
-            accept_above = log_accept(step_size) > threshold
-            if accept_above != (direction > 0):
-                break
-    return step_size

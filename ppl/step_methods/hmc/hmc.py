@@ -8,7 +8,11 @@ import numpy as np
 from ppl.exceptions import IntegrationError, ParameterValueError, SamplingError, ShapeError
 from ppl.step_methods.hmc.integrators import IntegratorState, leapfrog
 from ppl.step_methods.hmc.metrics import Metric, make_metric
-from ppl.step_methods.hmc.warmup import HamiltonianWarmup
+from ppl.step_methods.hmc.warmup import (
+    HamiltonianWarmup,
+    check_hamiltonian_options,
+    initial_step_size,
+)
 from ppl.step_methods.step import (
     ArrayStepMethod,
     Competence,
@@ -55,8 +59,8 @@ class HMCInfo(NamedTuple):
     diverging
         Whether the integration failed or the energy error exceeded the limit.
     energy
-        Hamiltonian of the returned state with the initial momentum's kinetic energy term
-        replaced by the final one when accepted.
+        Hamiltonian (``-logp`` plus kinetic energy) of the returned phase-space point: the end
+        of the trajectory if accepted, else the start with its initial momentum.
     energy_error
         Energy of the trajectory's end minus the initial energy (``inf`` if it failed).
     max_energy_error
@@ -212,29 +216,6 @@ def kernel(
     return new_state, info
 
 
-def _check_config(name: str, *, target_accept: float, max_energy_error: float) -> None:
-    """Validate options shared by the Hamiltonian step methods."""
-    if not 0.0 < target_accept < 1.0:
-        raise ParameterValueError(
-            f"{name}: target_accept is {target_accept}, expected 0 < target_accept < 1."
-        )
-    if not max_energy_error > 0.0:
-        raise ParameterValueError(
-            f"{name}: max_energy_error is {max_energy_error}, expected a positive value."
-        )
-
-
-def _initial_step_size(name: str, step_size: float | None, step_scale: float, dim: int) -> float:
-    """Return ``step_size`` or the default ``step_scale / dim ** 0.25``, validated."""
-    if step_size is None:
-        step_size = step_scale / dim**0.25
-    if not (math.isfinite(step_size) and step_size > 0.0):
-        raise ParameterValueError(
-            f"{name}: step_size is {step_size}, expected a positive finite value."
-        )
-    return float(step_size)
-
-
 class HMC(ArrayStepMethod):
     """Hamiltonian Monte Carlo with a fixed path length and a jittered step size.
 
@@ -269,6 +250,12 @@ class HMC(ArrayStepMethod):
     ------
     ParameterValueError
         If an option is out of range.
+
+    Notes
+    -----
+    Every transition evaluates the log-density at ``q`` again instead of caching it, so the step
+    stays correct inside a compound step whose other blocks change the conditional density: a
+    draw costs ``n_steps + 1`` gradient evaluations.
 
     Examples
     --------
@@ -308,7 +295,9 @@ class HMC(ArrayStepMethod):
         adapt_step_size: bool = True,
         adapt_mass_matrix: bool = True,
     ) -> None:
-        _check_config("HMC", target_accept=target_accept, max_energy_error=max_energy_error)
+        check_hamiltonian_options(
+            "HMC", target_accept=target_accept, max_energy_error=max_energy_error
+        )
         if not (path_length > 0.0 and 0.0 <= step_size_jitter < 1.0 and max_steps >= 1):
             raise ParameterValueError(
                 f"HMC: path_length={path_length}, step_size_jitter={step_size_jitter}, "
@@ -323,7 +312,7 @@ class HMC(ArrayStepMethod):
         metric = make_metric(dim, dense=dense_mass, inv_mass=inv_mass)
         self.warmup = HamiltonianWarmup(
             metric,
-            step_size=_initial_step_size("HMC", step_size, step_scale, metric.dim),
+            step_size=initial_step_size("HMC", step_size, step_scale, metric.dim),
             target_accept=target_accept,
             adapt_step_size=adapt_step_size,
             adapt_mass_matrix=adapt_mass_matrix,
@@ -353,11 +342,16 @@ class HMC(ArrayStepMethod):
 
         Raises
         ------
+        ShapeError
+            If ``q`` is not a vector of length ``dim``.
         SamplingError
             If the log-density is not finite at ``q``.
         """
-        state = init(q, self.logp_dlogp_fn)
         warmup = self.warmup
+        q = np.asarray(q, dtype=np.float64)
+        if q.shape != (warmup.metric.dim,):
+            raise ShapeError(f"HMC: q has shape {q.shape}, expected ({warmup.metric.dim},).")
+        state = init(q, self.logp_dlogp_fn)
         step_size = warmup.prepare(rng, state.q, state.logp, state.dlogp, self.logp_dlogp_fn)
         if self.step_size_jitter:
             step_size *= 1.0 + self.step_size_jitter * (2.0 * rng.random() - 1.0)

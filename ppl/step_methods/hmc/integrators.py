@@ -116,7 +116,8 @@ def leapfrog(
     >>> def logp_dlogp(q):
     ...     return -0.5 * float(q @ q), -q
     >>> metric = make_metric(1)
-    >>> start = new_integrator_state(np.array([1.0]), np.array([0.0]), -0.5, np.array([-1.0]), metric)
+    >>> q, p = np.array([1.0]), np.array([0.0])
+    >>> start = new_integrator_state(q, p, *logp_dlogp(q), metric)
     >>> leapfrog(start, 0.1, logp_dlogp_fn=logp_dlogp, metric=metric).q
     array([0.995])
     """

@@ -26,6 +26,11 @@ class Metric(Protocol):
         Length of the position vector.
     inv_mass
         Current inverse mass matrix: a vector (diagonal) or a matrix (dense).
+
+    Examples
+    --------
+    >>> isinstance(make_metric(2).velocity(np.ones(2)), np.ndarray)
+    True
     """
 
     dim: int
@@ -225,7 +230,10 @@ class DenseEuclideanMetric:
         inv_mass.flags.writeable = False
         self.dim = n
         self._inv_mass = inv_mass
-        self._chol = chol
+        # inv_mass = L L'  =>  p = L'^{-1} z with z ~ N(0, I) has covariance inv_mass^{-1}.
+        self._momentum_transform = scipy.linalg.solve_triangular(
+            chol, np.eye(n), lower=True, trans="T"
+        )
 
     def sample_momentum(self, rng: np.random.Generator) -> np.ndarray:
         """Draw ``p ~ N(0, M)`` with ``M = inv_mass^{-1}``.
@@ -240,9 +248,7 @@ class DenseEuclideanMetric:
         numpy.ndarray
             A new momentum vector.
         """
-        # inv_mass = L L'  =>  p = L'^{-1} z has covariance L'^{-1} L^{-1} = inv_mass^{-1}.
-        z = rng.standard_normal(self.dim)
-        return scipy.linalg.solve_triangular(self._chol, z, lower=True, trans="T")
+        return self._momentum_transform.dot(rng.standard_normal(self.dim))
 
     def velocity(self, p: np.ndarray) -> np.ndarray:
         """Return ``M^{-1} p`` as a new array.
@@ -318,5 +324,8 @@ def make_metric(
     if dense and inv_mass.ndim == 1:
         inv_mass = np.diag(inv_mass)
     if inv_mass.shape[:1] != (dim,):
-        raise ShapeError(f"make_metric: inv_mass has shape {inv_mass.shape}, expected ({dim}, ...).")
+        raise ShapeError(
+            f"make_metric: inv_mass has shape {inv_mass.shape}, "
+            f"expected ({dim},) or ({dim}, {dim})."
+        )
     return DenseEuclideanMetric(inv_mass) if dense else DiagEuclideanMetric(inv_mass)

@@ -18,11 +18,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ppl.exceptions import IntegrationError, ParameterValueError
-from ppl.step_methods.hmc.hmc import HMCState, _check_config, _initial_step_size, init
+from ppl.exceptions import IntegrationError, ParameterValueError, ShapeError
+from ppl.step_methods.hmc.hmc import HMCState, init
 from ppl.step_methods.hmc.integrators import IntegratorState, leapfrog
 from ppl.step_methods.hmc.metrics import Metric, make_metric
-from ppl.step_methods.hmc.warmup import HamiltonianWarmup
+from ppl.step_methods.hmc.warmup import (
+    HamiltonianWarmup,
+    check_hamiltonian_options,
+    initial_step_size,
+)
 from ppl.step_methods.step import (
     ArrayStepMethod,
     Competence,
@@ -297,6 +301,12 @@ class NUTS(ArrayStepMethod):
     ParameterValueError
         If an option is out of range.
 
+    Notes
+    -----
+    Every transition evaluates the log-density at ``q`` again instead of caching it, so the step
+    stays correct inside a compound step whose other blocks change the conditional density: a
+    draw costs ``n_steps + 1`` gradient evaluations.
+
     Examples
     --------
     >>> step = NUTS(lambda q: (-0.5 * float(q @ q), -q), 3)
@@ -334,7 +344,9 @@ class NUTS(ArrayStepMethod):
         adapt_step_size: bool = True,
         adapt_mass_matrix: bool = True,
     ) -> None:
-        _check_config("NUTS", target_accept=target_accept, max_energy_error=max_energy_error)
+        check_hamiltonian_options(
+            "NUTS", target_accept=target_accept, max_energy_error=max_energy_error
+        )
         if int(max_treedepth) != max_treedepth or max_treedepth < 1:
             raise ParameterValueError(
                 f"NUTS: max_treedepth is {max_treedepth}, expected a positive integer."
@@ -345,7 +357,7 @@ class NUTS(ArrayStepMethod):
         metric = make_metric(dim, dense=dense_mass, inv_mass=inv_mass)
         self.warmup = HamiltonianWarmup(
             metric,
-            step_size=_initial_step_size("NUTS", step_size, step_scale, metric.dim),
+            step_size=initial_step_size("NUTS", step_size, step_scale, metric.dim),
             target_accept=target_accept,
             adapt_step_size=adapt_step_size,
             adapt_mass_matrix=adapt_mass_matrix,
@@ -375,11 +387,16 @@ class NUTS(ArrayStepMethod):
 
         Raises
         ------
+        ShapeError
+            If ``q`` is not a vector of length ``dim``.
         SamplingError
             If the log-density is not finite at ``q``.
         """
-        state = init(q, self.logp_dlogp_fn)
         warmup = self.warmup
+        q = np.asarray(q, dtype=np.float64)
+        if q.shape != (warmup.metric.dim,):
+            raise ShapeError(f"NUTS: q has shape {q.shape}, expected ({warmup.metric.dim},).")
+        state = init(q, self.logp_dlogp_fn)
         step_size = warmup.prepare(rng, state.q, state.logp, state.dlogp, self.logp_dlogp_fn)
         state, info = kernel(
             rng,

@@ -1,0 +1,241 @@
+"""``ppl.sample``: run MCMC chains on a model and return an ``arviz.InferenceData``."""
+
+import logging
+import os
+import warnings
+
+import numpy as np
+
+from ppl.exceptions import ParameterValueError, SamplingError
+from ppl.model.context import modelcontext
+from ppl.model.initial_point import make_initial_point_fn
+from ppl.sampling.assign import VarLayout, assign_step_methods
+from ppl.sampling.parallel import ChainSpec, run_chains
+from ppl.sampling.progress import chain_progress
+from ppl.sampling.to_arviz import SamplingWarning, convergence_warnings, to_inference_data
+
+__all__ = ["sample", "init_points"]
+
+_log = logging.getLogger(__name__)
+
+_NUTS_OPTIONS = {
+    "target_accept", "max_treedepth", "max_energy_error", "step_size", "step_scale",
+    "dense_mass", "adapt_step_size", "adapt_mass_matrix",
+}
+_INITS = {"jitter+adapt_diag", "adapt_diag", "jitter+adapt_full", "adapt_full", "auto"}
+
+
+def init_points(model, chains: int, rngs, *, init: str, initvals=None, max_retries: int = 10):
+    """One start point per chain: the initial point, jittered by U(-1, 1) on continuous values.
+
+    A jittered point whose log-density is not finite is drawn again (up to ``max_retries``).
+
+    Raises
+    ------
+    SamplingError
+        If no valid start point is found; the message lists every variable's logp.
+    """
+    per_chain = initvals if isinstance(initvals, (list, tuple)) else [initvals] * chains
+    if len(per_chain) != chains:
+        raise SamplingError(f"initvals has {len(per_chain)} entries for {chains} chains.")
+    compiled_logp = model.compile_logp()
+
+    def logp_fn(point) -> float:
+        try:
+            return float(compiled_logp(point))
+        except ParameterValueError:
+            return -np.inf
+
+    continuous = {v.name for v in model.continuous_value_vars}
+    jitter = init.startswith("jitter") or init == "auto"
+    points = []
+    for chain, rng in enumerate(rngs):
+        base = make_initial_point_fn(model, per_chain[chain])()
+        point = base
+        for _ in range(max_retries + 1 if jitter else 1):
+            point = {
+                k: v + rng.uniform(-1, 1, size=np.shape(v)) if jitter and k in continuous else v
+                for k, v in base.items()
+            }
+            if np.isfinite(logp_fn(point)):
+                break
+        else:
+            model.check_start_vals(point)
+        if not np.isfinite(logp_fn(point)):
+            model.check_start_vals(point)
+        points.append(point)
+    return points
+
+
+def _split_options(kwargs: dict, nuts: dict | None, target_accept, init: str) -> dict:
+    unknown = set(kwargs) - _NUTS_OPTIONS
+    if unknown:
+        raise TypeError(f"sample() got unexpected argument(s) {sorted(unknown)}.")
+    options = {**(nuts or {}), **kwargs}
+    if target_accept is not None:
+        options["target_accept"] = target_accept
+    if init.endswith("adapt_full"):
+        options.setdefault("dense_mass", True)
+    return options
+
+
+def sample(
+    draws: int = 1000,
+    *,
+    tune: int = 1000,
+    chains: int | None = None,
+    cores: int | None = None,
+    random_seed=None,
+    progressbar: bool = True,
+    step=None,
+    var_names=None,
+    initvals=None,
+    init: str = "jitter+adapt_diag",
+    jitter_max_retries: int = 10,
+    target_accept: float | None = None,
+    discard_tuned_samples: bool = True,
+    compute_convergence_checks: bool = True,
+    return_inferencedata: bool = True,
+    idata_kwargs: dict | None = None,
+    nuts: dict | None = None,
+    model=None,
+    mode=None,
+    executor=None,
+    **kwargs,
+):
+    """Draw samples from the posterior with NUTS and/or Metropolis/Gibbs steps.
+
+    Parameters
+    ----------
+    draws
+        Draws per chain kept after tuning.
+    tune
+        Tuning (warm-up) iterations per chain.
+    chains
+        Number of chains (default: 4, or ``cores`` if larger).
+    cores
+        Worker processes; with ``cores=1`` the chains run one after another in this process.
+        Default: the number of CPUs, at most 4.
+    random_seed
+        Seed; the same seed gives bit-identical draws.
+    progressbar
+        Show one progress bar per chain.
+    step
+        Step method(s), e.g. ``[ppl.Metropolis([s]), ppl.NUTS([a, b])]``; variables not covered
+        are assigned automatically (one NUTS for all continuous ones, Gibbs/Metropolis for the
+        discrete ones).
+    var_names
+        Variables to store in the posterior (default: free variables and deterministics).
+    initvals
+        Start values (constrained space): a dict, or a list of dicts (one per chain).
+    init
+        ``"jitter+adapt_diag"`` (default), ``"adapt_diag"``, ``"jitter+adapt_full"``,
+        ``"adapt_full"`` or ``"auto"``.
+    target_accept
+        NUTS target acceptance (default 0.8).
+    discard_tuned_samples
+        Leave the tuning draws out; otherwise they go to the ``warmup_*`` groups.
+    compute_convergence_checks
+        Warn about divergences, tree-depth hits, R-hat and ESS.
+    idata_kwargs
+        ``{"log_likelihood": True}`` adds the pointwise log-likelihood (for ``az.loo``).
+    nuts
+        NUTS options, e.g. ``{"max_treedepth": 12}``; also accepted as keyword arguments.
+    mode
+        PyTensor compile mode of the log-density.
+    executor
+        A ``concurrent.futures.Executor`` to run the chains on (e.g. a Dask client's executor);
+        the model is sent to it by value.
+
+    Returns
+    -------
+    arviz.InferenceData
+        Groups ``posterior``, ``sample_stats``, ``observed_data`` (and ``log_likelihood``,
+        ``warmup_*`` when asked for).
+
+    Raises
+    ------
+    SamplingError
+        If the start point has a non-finite log-density (the message lists every variable).
+
+    Examples
+    --------
+    >>> import ppl
+    >>> with ppl.Model():
+    ...     z = ppl.Normal("z", 0, 1)
+    ...     idata = ppl.sample(50, tune=50, chains=1, progressbar=False,
+    ...                        compute_convergence_checks=False, random_seed=1)
+    >>> idata.posterior["z"].shape
+    (1, 50)
+    """
+    model = modelcontext(model)
+    if init not in _INITS:
+        raise ValueError(f"sample: init={init!r} is not supported; use one of {sorted(_INITS)}.")
+    options = _split_options(kwargs, nuts, target_accept, init)
+    cores = min(4, os.cpu_count() or 1) if cores is None else int(cores)
+    chains = max(4, cores) if chains is None else int(chains)
+    if not model.value_vars:
+        raise SamplingError("The model has no free variables to sample.")
+    seeds = np.random.SeedSequence(random_seed).spawn(chains)
+    rngs = [np.random.default_rng(s) for s in seeds]
+    starts = init_points(model, chains, rngs, init=init, initvals=initvals, max_retries=jitter_max_retries)
+    steps = assign_step_methods(model, step, nuts_kwargs=options)
+    layout = VarLayout(starts[0], [v.name for v in model.value_vars])
+    _log.info("Sampling %d chains with %s", chains, steps)
+
+    specs = [
+        ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune) for c in range(chains)
+    ]
+    with chain_progress(progressbar) as progress:
+        results, failures, interrupted = run_chains(
+            specs, cores=cores, progress=progress, executor=executor
+        )
+    for failure in failures:
+        warnings.warn(
+            f"Chain {failure.chain} failed and is left out: {failure.error}",
+            SamplingWarning,
+            stacklevel=2,
+        )
+    results = [r for r in results if r is not None and len(r.draws)]
+    if not results:
+        raise SamplingError(
+            "No chain produced any draw. "
+            + "; ".join(f"chain {f.chain}: {f.error}" for f in failures)
+        )
+    if interrupted:
+        warnings.warn(
+            f"Sampling was interrupted: returning the {sum(len(r.draws) for r in results)} "
+            f"iterations completed in {len(results)} chain(s).",
+            SamplingWarning,
+            stacklevel=2,
+        )
+    chain_dicts = [_chain_dict(r, layout, discard_tuned_samples) for r in results]
+    idata_kwargs = dict(idata_kwargs or {})
+    idata = to_inference_data(
+        model, chain_dicts, var_names=var_names, mode=mode,
+        log_likelihood=bool(idata_kwargs.pop("log_likelihood", False)),
+        attrs={"tuning_steps": tune, "interrupted": int(interrupted)},
+    )
+    if compute_convergence_checks and not interrupted and not failures:
+        convergence_warnings(idata)
+    return idata
+
+
+def _chain_dict(result, layout: VarLayout, discard_tuned_samples: bool) -> dict:
+    tuning = np.asarray(result.stats["tune"], dtype=bool)
+
+    def points(rows):
+        flat = result.draws[rows]
+        return {
+            n: flat[:, layout.slices[n]].reshape((flat.shape[0], *layout.shapes[n])).astype(
+                layout.dtypes[n], copy=False
+            )
+            for n in layout.names
+        }
+
+    keep = ~tuning
+    out = {"points": points(keep), "stats": {k: v[keep] for k, v in result.stats.items()}}
+    if not discard_tuned_samples and tuning.any():
+        out["warmup_points"] = points(tuning)
+        out["warmup_stats"] = {k: v[tuning] for k, v in result.stats.items()}
+    return out

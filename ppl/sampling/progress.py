@@ -1,0 +1,64 @@
+"""Progress display for sampling (the only place that draws progress bars)."""
+
+import contextlib
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+__all__ = ["chain_progress"]
+
+
+class _Silent:
+    def add_chain(self, chain: int, total: int):
+        return None
+
+    def update(self, task, completed: int, divergences: int, tuning: bool) -> None:
+        return None
+
+
+class _Bars:
+    def __init__(self, progress: Progress):
+        self.progress = progress
+
+    def add_chain(self, chain: int, total: int):
+        return self.progress.add_task(f"chain {chain}", total=total, divergences=0, phase="tune")
+
+    def update(self, task, completed: int, divergences: int, tuning: bool) -> None:
+        self.progress.update(
+            task, completed=completed, divergences=divergences, phase="tune" if tuning else "draw"
+        )
+
+
+class _SpeedColumn(ProgressColumn):
+    """Draws per second."""
+
+    def render(self, task) -> Text:
+        speed = task.speed
+        return Text(f"{speed:,.0f} draws/s" if speed else "")
+
+
+@contextlib.contextmanager
+def chain_progress(enabled: bool):
+    """Yield an object with ``add_chain(chain, total)`` and ``update(task, done, divs, tuning)``."""
+    if not enabled:
+        yield _Silent()
+        return
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[phase]}"),
+        TextColumn("divergences: {task.fields[divergences]}"),
+        _SpeedColumn(),
+        TimeRemainingColumn(),
+        transient=False,
+    )
+    with progress:
+        yield _Bars(progress)

@@ -1,0 +1,167 @@
+"""Conversion of draws to ``arviz.InferenceData``, and post-sampling convergence checks.
+
+This is the only module of ppl that imports ArviZ.
+"""
+
+import warnings
+
+import arviz as az
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+from pytensor.graph.replace import vectorize_graph
+
+from ppl.compiled.modes import resolve_mode
+
+__all__ = ["to_inference_data", "convergence_warnings", "SamplingWarning"]
+
+
+class SamplingWarning(UserWarning):
+    """Something about a finished run the user should look at (divergences, R-hat, ESS)."""
+
+
+def _batched_fn(model, graphs, mode=None):
+    """Compile ``value vars -> graphs`` (graphs of value variables) vectorised over draws."""
+    value_vars = model.value_vars
+    batched_inputs = [pt.tensor(dtype=v.dtype, shape=(None, *v.type.shape), name=v.name) for v in value_vars]
+    batched = vectorize_graph(graphs, dict(zip(value_vars, batched_inputs, strict=True)))
+    return pytensor.function(batched_inputs, batched, mode=resolve_mode(mode), on_unused_input="ignore")
+
+
+def _dims_and_coords(model, names):
+    dims = {n: list(model.named_vars_to_dims[n]) for n in names if n in model.named_vars_to_dims}
+    coords = {}
+    for d in {d for ds in dims.values() for d in ds}:
+        values = model.coords.get(d)
+        coords[d] = list(values) if values is not None else np.arange(model.root._coord_store.current_length(d))
+    return dims, coords
+
+
+def _by_chain(values_per_chain: list[np.ndarray]) -> np.ndarray:
+    n = min(v.shape[0] for v in values_per_chain)
+    return np.stack([v[:n] for v in values_per_chain])
+
+
+def to_inference_data(
+    model,
+    chains: list[dict],
+    *,
+    var_names=None,
+    log_likelihood: bool = False,
+    mode=None,
+    attrs: dict | None = None,
+) -> az.InferenceData:
+    """Build an InferenceData from per-chain dicts.
+
+    Each chain dict holds ``"points"`` (value-variable name -> array with a leading draw axis),
+    ``"stats"`` (name -> array) and optionally ``"warmup_points"`` and ``"warmup_stats"``.
+    """
+    free = model.free_RVs
+    dets = model.deterministics
+    outputs = free + dets
+    names = [v.name for v in outputs]
+    if var_names is not None:
+        keep = set(var_names)
+        unknown = keep - set(names)
+        if unknown:
+            raise KeyError(f"var_names {sorted(unknown)} are not free variables or deterministics.")
+        outputs = [v for v in outputs if v.name in keep]
+        names = [v.name for v in outputs]
+    posterior_fn = _batched_fn(model, model.replace_rvs_by_values(outputs), mode)
+    obs = model.observed_RVs
+    loglik_fn = None
+    if log_likelihood and obs:
+        loglik_fn = _batched_fn(model, model.logp(obs, sum=False), mode)
+
+    def evaluate(fn, points):
+        args = [points[v.name] for v in model.value_vars]
+        if args and args[0].shape[0] == 0:
+            return None
+        return fn(*args)
+
+    groups = {}
+    for prefix in ("", "warmup_"):
+        key = f"{prefix}points"
+        if not any(key in c for c in chains):
+            continue
+        per_chain = [evaluate(posterior_fn, c[key]) for c in chains if key in c]
+        if any(v is None for v in per_chain):
+            continue
+        groups[f"{prefix}posterior"] = {
+            n: _by_chain([pc[i] for pc in per_chain]) for i, n in enumerate(names)
+        }
+        groups[f"{prefix}sample_stats"] = {
+            s: _by_chain([c[f"{prefix}stats"][s] for c in chains]) for s in chains[0][f"{prefix}stats"]
+        }
+        if loglik_fn is not None:
+            ll = [evaluate(loglik_fn, c[key]) for c in chains]
+            groups[f"{prefix}log_likelihood"] = {
+                rv.name: _by_chain([chain_ll[i] for chain_ll in ll]) for i, rv in enumerate(obs)
+            }
+    observed = {rv.name: np.asarray(model.rvs_to_values[rv].eval()) for rv in obs}
+    all_names = names + [rv.name for rv in obs]
+    dims, coords = _dims_and_coords(model, all_names)
+    with warnings.catch_warnings():
+        # ArviZ guesses that arrays with more chains than draws are mis-shaped; ours are not.
+        warnings.filterwarnings("ignore", message="More chains", category=UserWarning)
+        idata = _from_dict(groups, observed, coords, dims, attrs)
+    return idata
+
+
+def _from_dict(groups, observed, coords, dims, attrs):
+    return az.from_dict(
+        posterior=groups.get("posterior"),
+        sample_stats=groups.get("sample_stats"),
+        log_likelihood=groups.get("log_likelihood"),
+        warmup_posterior=groups.get("warmup_posterior"),
+        warmup_sample_stats=groups.get("warmup_sample_stats"),
+        warmup_log_likelihood=groups.get("warmup_log_likelihood"),
+        save_warmup="warmup_posterior" in groups,
+        observed_data=observed or None,
+        coords=coords,
+        dims=dims,
+        attrs={"inference_library": "ppl", **(attrs or {})},
+    )
+
+
+def convergence_warnings(idata: az.InferenceData, *, max_treedepth: int | None = None) -> list[str]:
+    """Warn (SamplingWarning) about divergences, tree-depth hits, R-hat > 1.01 and low ESS."""
+    messages = []
+    stats = idata.get("sample_stats")
+    if stats is not None:
+        if "diverging" in stats:
+            n_div = int(stats["diverging"].sum())
+            if n_div:
+                messages.append(
+                    f"There were {n_div} divergences after tuning. Increase `target_accept` or "
+                    "reparameterize."
+                )
+        if "reached_max_treedepth" in stats:
+            n_max = int(stats["reached_max_treedepth"].sum())
+            if n_max:
+                messages.append(
+                    f"{n_max} draws reached the maximum tree depth. Increase `max_treedepth`, "
+                    "increase `target_accept` or reparameterize."
+                )
+    posterior = idata.get("posterior")
+    if posterior is not None and posterior.sizes.get("chain", 1) > 1 and posterior.sizes.get("draw", 0) >= 4:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rhat = az.rhat(posterior)
+            ess = az.ess(posterior)
+        worst_rhat = max((float(rhat[v].max()) for v in rhat.data_vars), default=1.0)
+        if worst_rhat > 1.01:
+            messages.append(
+                f"The largest R-hat is {worst_rhat:.3f} (> 1.01): the chains have not mixed; "
+                "run longer or reparameterize."
+            )
+        n_chains = posterior.sizes["chain"]
+        worst_ess = min((float(ess[v].min()) for v in ess.data_vars), default=np.inf)
+        if worst_ess < 100 * n_chains:
+            messages.append(
+                f"The smallest effective sample size is {worst_ess:.0f} (< {100 * n_chains}, "
+                "100 per chain): estimates may be unreliable."
+            )
+    for m in messages:
+        warnings.warn(m, SamplingWarning, stacklevel=3)
+    return messages
