@@ -10,6 +10,7 @@ from functools import singledispatch
 
 import pytensor.tensor as pt
 from pytensor.graph.basic import Variable
+from pytensor.scalar import upcast
 from pytensor.tensor.random.op import RandomVariable
 
 from ppl.exceptions import ModelError
@@ -94,6 +95,9 @@ def _as_value(rv, value):
     value = pt.as_tensor_variable(value)
     if rv.dtype.startswith("float") and not value.dtype.startswith("float"):
         value = pt.cast(value, rv.dtype)
+    elif rv.dtype.startswith("float") and value.dtype != upcast(value.dtype, rv.dtype):
+        # a literal like 0.25 becomes float32; computing a float64 density from it loses digits
+        value = pt.cast(value, rv.dtype)
     return value
 
 
@@ -131,7 +135,10 @@ def logcdf(rv: Variable, value) -> Variable:
 def icdf(rv: Variable, value) -> Variable:
     """Inverse CDF (quantile function) graph of ``rv`` at probability ``value``."""
     with labelled(label_for(rv)):
-        return _icdf(rv.owner.op, pt.as_tensor_variable(value), *dist_params(rv))
+        value = pt.as_tensor_variable(value)
+        if value.dtype != upcast(value.dtype, "float64"):  # probabilities like 0.75 are float32
+            value = pt.cast(value, "float64")
+        return _icdf(rv.owner.op, value, *dist_params(rv))
 
 
 def support_point(rv: Variable) -> Variable:
