@@ -108,7 +108,16 @@ class ValueGradFunction:
         """Set the values of the conditioned (non-gradient) variables by name."""
         for name, shared in self._extra_vars_shared.items():
             if name in extra_vars:
-                shared.set_value(np.asarray(extra_vars[name], dtype=shared.dtype), borrow=True)
+                # Copied: with borrow the shared variable aliased the caller's array, so a
+                # sampler updating that array in place silently changed the conditioned values.
+                value = np.array(extra_vars[name], dtype=shared.dtype)
+                expected = shared.get_value(borrow=True).shape
+                if value.shape != expected:
+                    raise ValueError(
+                        f"ValueGradFunction.set_extra_values: {name!r} has shape {value.shape}, "
+                        f"expected {expected}."
+                    )
+                shared.set_value(value, borrow=True)
 
     def get_extra_values(self) -> dict[str, np.ndarray]:
         """Current values of the conditioned variables."""
@@ -131,12 +140,31 @@ class ValueGradFunction:
                 )
             out = self._pytensor_function(x)
         else:
-            out = self._pytensor_function(
-                *[np.asarray(v, dtype=g.dtype) for v, g in zip(grad_vars, self.grad_vars, strict=True)]
-            )
+            out = self._pytensor_function(*self._checked_arrays(grad_vars))
         if not self.compute_grads:
             return out[0]
         return out[0], out[1]
+
+    def _checked_arrays(self, arrays) -> list[np.ndarray]:
+        # The compiled function trusts its inputs: a wrong shape would give a silently wrong
+        # value (or crash in Numba), so check them here.
+        arrays = list(arrays)
+        if len(arrays) != len(self.grad_vars):
+            raise ValueError(
+                f"ValueGradFunction: expected {len(self.grad_vars)} arrays "
+                f"({[v.name for v in self.grad_vars]}), got {len(arrays)}."
+            )
+        out = []
+        for value, (name, shape, _, _), var in zip(
+            arrays, self.point_map_info, self.grad_vars, strict=True
+        ):
+            value = np.asarray(value, dtype=var.dtype)
+            if value.shape != tuple(shape):
+                raise ValueError(
+                    f"ValueGradFunction: {name!r} has shape {value.shape}, expected {tuple(shape)}."
+                )
+            out.append(value)
+        return out
 
     @property
     def raw_function(self):

@@ -157,7 +157,9 @@ class Model:
 
     def __getitem__(self, key: str):
         named = self._reg.named_vars
-        for candidate in (key, self.name_for(key)):
+        # This model's own (prefixed) name first: in a nested model "x" means "inner::x" even
+        # when the outer model also has an "x".
+        for candidate in (self.name_for(key), key):
             if candidate in named:
                 return named[candidate]
         close = difflib.get_close_matches(key, list(named), n=3)

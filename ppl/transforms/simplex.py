@@ -22,7 +22,9 @@ class SimplexTransform(Transform):
 
     def forward(self, value, *inputs):
         log_x = pt.log(value)
-        return log_x[..., :-1] - log_x[..., -1:]
+        # ``log_x[..., -1:]`` has an unknown static length, and PyTensor only broadcasts axes
+        # statically known to have length 1: index the last entry and add the axis back.
+        return log_x[..., :-1] - pt.shape_padright(log_x[..., -1])
 
     def _log_x(self, value):
         z = pt.concatenate([value, pt.zeros_like(value[..., :1])], axis=-1)
