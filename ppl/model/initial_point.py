@@ -5,11 +5,11 @@ import pytensor
 import pytensor.tensor as pt
 
 from ppl.compiled.modes import QUICK_MODE
-from ppl.exceptions import ModelError
+from ppl.exceptions import ModelError, ParameterValueError, SamplingError
 from ppl.logprob.dispatch import support_point
 from ppl.logprob.joint import replace_rvs
 
-__all__ = ["make_initial_point_fn"]
+__all__ = ["make_initial_point_fn", "check_start_vals", "point_logps_or_errors"]
 
 
 def _initval_expr(rv, initval):
@@ -66,3 +66,35 @@ def make_initial_point_fn(model, initvals: dict | None = None):
         return point
 
     return initial_point
+
+
+def point_logps_or_errors(model, point) -> dict[str, object]:
+    """Like :meth:`point_logps`, but one variable at a time, reporting errors as text."""
+    out: dict[str, object] = {}
+    for var in model.basic_RVs + model.potentials:
+        fn = model.compile_fn(pt.sum(model.logp([var])), mode="FAST_COMPILE")
+        try:
+            out[var.name] = float(np.round(fn(point), 2))
+        except ParameterValueError as err:
+            out[var.name] = f"error: {str(err).splitlines()[0]}"
+    return out
+
+
+def check_start_vals(model, start: dict) -> None:
+    """Raise SamplingError, listing each variable's logp, if ``start`` is not a valid start."""
+    for var in model.value_vars:
+        if var.name not in start:
+            raise SamplingError(f"Start point is missing variable {var.name!r}.")
+        if not np.all(np.isfinite(start[var.name])):
+            raise SamplingError(
+                f"Start point of {var.name!r} is not finite: {start[var.name]}."
+            )
+    logps = point_logps_or_errors(model, start)
+    bad = [k for k, v in logps.items() if isinstance(v, str) or not np.isfinite(v)]
+    if bad:
+        raise SamplingError(
+            f"Initial evaluation of the model at the start point failed: the logp is not "
+            f"finite. Logp per variable: {logps}. Non-finite: {bad}. Start point: "
+            f"{ {k: np.round(v, 3).tolist() for k, v in start.items()} }. Hint: set initvals, "
+            "or check the parameters and the support of the variables listed."
+        )

@@ -12,12 +12,12 @@ from ppl.compiled.modes import resolve_mode
 from ppl.compiled.point_fn import PointFunc
 from ppl.compiled.value_grad import ValueGradFunction
 from ppl.distributions.distribution import UNSET
-from ppl.exceptions import ModelError, ParameterValueError, SamplingError, ShapeError
+from ppl.exceptions import ModelError, ShapeError
 from ppl.logprob.joint import logp_terms, replace_rvs, value_replacements
 from ppl.model import context
 from ppl.model.coords import CoordStore
 from ppl.model.data import as_observed
-from ppl.model.initial_point import make_initial_point_fn
+from ppl.model.initial_point import check_start_vals, make_initial_point_fn
 from ppl.model.registration import ModelRegistry, choose_transform
 from ppl.model.shapes import evaluate_shape
 
@@ -310,6 +310,12 @@ class Model:
         targets = self._resolve(vars)
         rvs = [v for v in targets if v in reg.rvs_to_values]
         potentials = [v for v in targets if v not in reg.rvs_to_values]
+        for v in potentials:
+            if v not in reg.potentials:
+                raise ModelError(
+                    f"Model.logp: {getattr(v, 'name', v)!r} is not a random variable or a "
+                    "potential of this model (deterministics have no log-density)."
+                )
         order = reg.topological(reg.free_RVs + reg.observed_RVs)
         terms, extra = logp_terms(
             rvs,
@@ -433,35 +439,9 @@ class Model:
         values = fn(point)
         return {rv.name: float(np.round(v, round_vals)) for rv, v in zip(rvs, values, strict=True)}
 
-    def _point_logps_or_errors(self, point) -> dict[str, object]:
-        """Like :meth:`point_logps`, but one variable at a time, reporting errors as text."""
-        out: dict[str, object] = {}
-        for var in self.basic_RVs + self.potentials:
-            fn = self.compile_fn(pt.sum(self.logp([var])), mode="FAST_COMPILE")
-            try:
-                out[var.name] = float(np.round(fn(point), 2))
-            except ParameterValueError as err:
-                out[var.name] = f"error: {str(err).splitlines()[0]}"
-        return out
-
     def check_start_vals(self, start: dict) -> None:
         """Raise SamplingError, listing each variable's logp, if ``start`` is not a valid start."""
-        for var in self.value_vars:
-            if var.name not in start:
-                raise SamplingError(f"Start point is missing variable {var.name!r}.")
-            if not np.all(np.isfinite(start[var.name])):
-                raise SamplingError(
-                    f"Start point of {var.name!r} is not finite: {start[var.name]}."
-                )
-        logps = self._point_logps_or_errors(start)
-        bad = [k for k, v in logps.items() if isinstance(v, str) or not np.isfinite(v)]
-        if bad:
-            raise SamplingError(
-                f"Initial evaluation of the model at the start point failed: the logp is not "
-                f"finite. Logp per variable: {logps}. Non-finite: {bad}. Start point: "
-                f"{ {k: np.round(v, 3).tolist() for k, v in start.items()} }. Hint: set initvals, "
-                "or check the parameters and the support of the variables listed."
-            )
+        check_start_vals(self, start)
 
     def __repr__(self) -> str:
         lines = [f"Model({self.name!r})" if self.name else "Model()"]

@@ -238,3 +238,11 @@ def test_logp_does_not_modify_the_model_graphs():
     f2 = m.compile_fn(g2, mode="FAST_COMPILE")
     assert f1(point) == f2(point)
     assert np.isfinite(f1(point))
+
+
+def test_logp_of_a_deterministic_is_an_error():
+    with ppl.Model() as m:
+        x = ppl.Normal("x", 0, 1)
+        ppl.Deterministic("d", 2 * x)
+    with pytest.raises(ppl.ModelError, match="'d' is not a random variable or a potential"):
+        m.logp(vars=["d"])

@@ -1,3 +1,7 @@
 """Multivariate distributions (one module each)."""
 
-__all__: list[str] = []
+from ppl.distributions.multivariate.dirichlet import Dirichlet
+from ppl.distributions.multivariate.multinomial import Multinomial
+from ppl.distributions.multivariate.mv_normal import MvNormal
+
+__all__: list[str] = ["Dirichlet", "Multinomial", "MvNormal"]

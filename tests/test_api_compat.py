@@ -1,0 +1,72 @@
+"""The PyMC 5 public names and argument names ppl promises (checked without importing PyMC)."""
+
+import inspect
+
+import pytest
+
+import ppl
+
+# name -> argument names of .dist(), in PyMC 5's order
+DISTRIBUTIONS = {
+    "Normal": ["mu", "sigma", "tau"],
+    "HalfNormal": ["sigma", "tau"],
+    "StudentT": ["nu", "mu", "sigma", "lam"],
+    "Cauchy": ["alpha", "beta"],
+    "HalfCauchy": ["beta"],
+    "Uniform": ["lower", "upper"],
+    "Flat": [],
+    "HalfFlat": [],
+    "Beta": ["alpha", "beta", "mu", "sigma", "nu"],
+    "Gamma": ["alpha", "beta", "mu", "sigma"],
+    "InverseGamma": ["alpha", "beta", "mu", "sigma"],
+    "Exponential": ["lam", "scale"],
+    "LogNormal": ["mu", "sigma", "tau"],
+    "Laplace": ["mu", "b"],
+    "Bernoulli": ["p", "logit_p"],
+    "Binomial": ["n", "p", "logit_p"],
+    "Poisson": ["mu"],
+    "NegativeBinomial": ["mu", "alpha", "p", "n"],
+    "DiscreteUniform": ["lower", "upper"],
+    "Categorical": ["p", "logit_p"],
+    "MvNormal": ["mu", "cov", "tau", "chol", "lower", "method"],
+    "Dirichlet": ["a"],
+    "Multinomial": ["n", "p"],
+}
+
+MODEL_API = [
+    "free_RVs", "observed_RVs", "deterministics", "potentials", "named_vars", "value_vars",
+    "rvs_to_values", "rvs_to_transforms", "values_to_rvs", "coords", "dim_lengths",
+    "named_vars_to_dims", "initial_point", "compile_logp", "compile_dlogp", "compile_d2logp",
+    "point_logps", "logp", "dlogp", "d2logp", "logp_dlogp_function", "add_coord", "add_coords",
+    "basic_RVs", "unobserved_value_vars", "name_for", "register_rv", "compile_fn",
+]
+
+TOP_LEVEL = ["Model", "modelcontext", "Deterministic", "Potential", "logp", "logcdf", "icdf", "draw"]
+
+
+@pytest.mark.parametrize("name", sorted(DISTRIBUTIONS))
+def test_distribution_names_and_arguments(name):
+    dist = getattr(ppl, name)
+    params = [
+        p.name
+        for p in inspect.signature(dist.dist).parameters.values()
+        if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    ]
+    assert params == DISTRIBUTIONS[name]
+
+
+@pytest.mark.parametrize("name", MODEL_API)
+def test_model_api(name):
+    assert hasattr(ppl.Model, name)
+
+
+@pytest.mark.parametrize("name", TOP_LEVEL)
+def test_top_level(name):
+    assert hasattr(ppl, name)
+
+
+def test_transforms_module_path():
+    from ppl.distributions import transforms
+
+    for name in ["log", "logodds", "Interval", "simplex", "ordered", "Chain", "ChainedTransform"]:
+        assert hasattr(transforms, name)
