@@ -8,8 +8,15 @@ __all__ = ["resolve_mode", "QUICK_MODE"]
 QUICK_MODE = Mode(linker="py", optimizer="fast_run")
 
 
+#: User-facing backend names -> PyTensor modes. PyTensor's own "C" mode is the bare C linker,
+#: which fails on any op without C code; "CVM" runs C code with a Python fallback per op.
+_ALIASES = {"C": "CVM", "NUMBA": "NUMBA"}
+
+
 def resolve_mode(mode=None):
-    """``None`` -> PyTensor's configured default; a name (``"NUMBA"``, ``"C"``) or Mode as given."""
+    """``None`` -> PyTensor's default (Numba); ``"NUMBA"``, ``"C"`` (C with fallbacks) or a Mode."""
     if mode is None:
         return get_mode(None)
-    return get_mode(mode) if isinstance(mode, str) else mode
+    if isinstance(mode, str):
+        return get_mode(_ALIASES.get(mode.upper(), mode))
+    return mode

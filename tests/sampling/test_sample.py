@@ -162,3 +162,19 @@ def test_failing_chain_is_reported_and_others_kept():
     with pytest.warns(SamplingWarning, match="Chain 1 failed.*boom"):
         idata = _run(m, step=[step], draws=10, tune=10)
     assert idata.posterior["z"].shape == (1, 10, 3)
+
+
+def test_parameter_error_mid_trajectory_is_a_divergence_not_a_crash():
+    # `s` is unconstrained but used as a scale: trajectories into s <= 0 raise ParameterValueError
+    # inside the log-density; NUTS must record a divergence and carry on.
+    with ppl.Model() as m:
+        s = ppl.Normal("s", 0.3, 0.5)
+        ppl.Normal("y", 0.0, s, observed=[0.1, -0.2, 0.15])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)
+        idata = _run(m, draws=200, tune=200, chains=1, initvals={"s": 0.5}, init="adapt_diag")
+    assert idata.posterior["s"].shape == (1, 200)
+    assert int(idata.sample_stats["diverging"].sum()) > 0
+    assert np.all(idata.posterior["s"].values > 0)
