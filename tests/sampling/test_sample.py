@@ -178,3 +178,12 @@ def test_parameter_error_mid_trajectory_is_a_divergence_not_a_crash():
     assert idata.posterior["s"].shape == (1, 200)
     assert int(idata.sample_stats["diverging"].sum()) > 0
     assert np.all(idata.posterior["s"].values > 0)
+
+
+def test_unpicklable_model_with_cores_gives_clear_error():
+    import threading
+
+    m = normal_normal()
+    m["z"].tag.lock = threading.Lock()  # cannot be pickled
+    with pytest.raises(ppl.SamplingError, match=r"cannot be sent to worker processes.*cores=1"):
+        _run(m, cores=2, draws=5, tune=5)
