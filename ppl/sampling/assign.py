@@ -10,7 +10,9 @@ from ppl.step_methods.step import ArrayStepMethod
 __all__ = ["assign_step_methods", "build_array_step", "VarLayout"]
 
 
-def assign_step_methods(model, step=None, nuts_kwargs: dict | None = None) -> list[BlockStep]:
+def assign_step_methods(
+    model, step=None, nuts_kwargs: dict | None = None, *, mode=None
+) -> list[BlockStep]:
     """User-given steps, plus the most competent method for every variable they leave out.
 
     All continuous variables left over go to ONE NUTS; each discrete variable gets its own
@@ -28,13 +30,13 @@ def assign_step_methods(model, step=None, nuts_kwargs: dict | None = None) -> li
     continuous = [v for v in left if v.dtype.startswith("float")]
     steps = list(given)
     if continuous:
-        steps.append(NUTS(continuous, model=model, **(nuts_kwargs or {})))
+        steps.append(NUTS(continuous, model=model, mode=mode, **(nuts_kwargs or {})))
     for v in left:
         if v.dtype.startswith("float"):
             continue
         traits = variable_traits(model, v)
         best = max(STEP_METHODS, key=lambda cls: cls.competence(traits))
-        steps.append(best([v], model=model))
+        steps.append(best([v], model=model, mode=mode))
     return steps
 
 

@@ -179,7 +179,7 @@ def sample(
     seeds = np.random.SeedSequence(random_seed).spawn(chains)
     rngs = [np.random.default_rng(s) for s in seeds]
     starts = init_points(model, chains, rngs, init=init, initvals=initvals, max_retries=jitter_max_retries)
-    steps = assign_step_methods(model, step, nuts_kwargs=options)
+    steps = assign_step_methods(model, step, nuts_kwargs=options, mode=mode)
     layout = VarLayout(starts[0], [v.name for v in model.value_vars])
     _log.info("Sampling %d chains with %s", chains, steps)
 

@@ -187,3 +187,12 @@ def test_unpicklable_model_with_cores_gives_clear_error():
     m["z"].tag.lock = threading.Lock()  # cannot be pickled
     with pytest.raises(ppl.SamplingError, match=r"cannot be sent to worker processes.*cores=1"):
         _run(m, cores=2, draws=5, tune=5)
+
+
+def test_compile_mode_reaches_the_step_methods():
+    m = normal_normal()
+    with m:
+        steps = ppl.assign_step_methods(m, mode="C")
+    assert [s.mode for s in steps] == ["C"]
+    idata = _run(m, draws=5, tune=5, chains=1, mode="C", compute_convergence_checks=False)
+    assert idata.posterior["z"].shape == (1, 5, 3)
