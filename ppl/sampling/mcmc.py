@@ -101,6 +101,7 @@ def sample(
     model=None,
     mode=None,
     executor=None,
+    mp_ctx: str | None = None,
     **kwargs,
 ):
     """Draw samples from the posterior with NUTS and/or Metropolis/Gibbs steps.
@@ -146,6 +147,10 @@ def sample(
     executor
         A ``concurrent.futures.Executor`` to run the chains on (e.g. a Dask client's executor);
         the model is sent to it by value.
+    mp_ctx
+        Start method of worker processes: ``"fork"`` (default on Linux: workers inherit the
+        compiled model), ``"spawn"`` or ``"forkserver"`` (the model is sent by value; scripts
+        need an ``if __name__ == "__main__":`` guard).
 
     Returns
     -------
@@ -183,12 +188,14 @@ def sample(
     layout = VarLayout(starts[0], [v.name for v in model.value_vars])
     _log.info("Sampling %d chains with %s", chains, steps)
 
+    for s in steps:  # compile every block's log-density once, here (forked workers inherit it)
+        s.build(starts[0])
     specs = [
         ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune) for c in range(chains)
     ]
     with chain_progress(progressbar) as progress:
         results, failures, interrupted = run_chains(
-            specs, cores=cores, progress=progress, executor=executor
+            specs, cores=cores, progress=progress, executor=executor, mp_ctx=mp_ctx
         )
     for failure in failures:
         warnings.warn(

@@ -1,9 +1,15 @@
 """Run chains one after another, in worker processes, or on any ``concurrent.futures`` executor.
 
 Every chain runs the same function, :func:`run_chain`, on the same inputs (start point and random
-generator), so a seed gives bit-identical draws whatever the parallelism. Worker processes get
-the model by value (cloudpickle), compile its log-density once, and limit BLAS/OpenMP threads to
-one: on 2-core machines oversubscribed BLAS threads made multi-process chains up to 30x slower.
+generator), so a seed gives bit-identical draws whatever the parallelism. Workers limit
+BLAS/OpenMP threads to one: on 2-core machines oversubscribed BLAS threads made multi-process
+chains up to 30x slower.
+
+How the model reaches a worker:
+- ``fork`` (the default on Linux): workers inherit the already compiled log-density; nothing is
+  pickled or compiled again, and user scripts need no ``if __name__ == "__main__":`` guard;
+- ``spawn``/``forkserver`` or a user ``executor`` (e.g. Dask): the chain is sent by value
+  (cloudpickle) and the worker compiles the log-density once.
 """
 
 import logging
@@ -78,12 +84,32 @@ def _worker(payload: bytes, chain: int, progress_queue) -> ArraySampleResult:
         return run_chain(spec, chain, report)
 
 
-def _mp_context():
-    if sys.platform.startswith("linux"):
-        ctx = multiprocessing.get_context("forkserver")
+#: What forked workers inherit: the chain specs and the progress queue of the current run.
+_FORKED_RUN: tuple | None = None
+
+
+def _forked_worker(chain: int) -> ArraySampleResult:
+    specs, progress_queue = _FORKED_RUN
+    report = None
+    if progress_queue is not None:
+
+        def report(c, done, divs, tuning):
+            progress_queue.put((c, done, divs, tuning))
+
+    with threadpool_limits(limits=1):
+        return run_chain(specs[chain], chain, report)
+
+
+def default_mp_ctx() -> str:
+    """``"fork"`` on Linux (fast, no re-import of ``__main__``), ``"spawn"`` elsewhere."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def _mp_context(name: str):
+    ctx = multiprocessing.get_context(name)
+    if name == "forkserver":
         ctx.set_forkserver_preload(["ppl"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+    return ctx
 
 
 def _serialise(spec: ChainSpec) -> bytes:
@@ -97,7 +123,14 @@ def _serialise(spec: ChainSpec) -> bytes:
         ) from err
 
 
-def run_chains(specs: list[ChainSpec], *, cores: int, progress, executor: Executor | None = None):
+def run_chains(
+    specs: list[ChainSpec],
+    *,
+    cores: int,
+    progress,
+    executor: Executor | None = None,
+    mp_ctx: str | None = None,
+):
     """Run every chain and return ``(results, failures, interrupted)``.
 
     ``results`` is a list with one ``ArraySampleResult`` (or None) per chain. A chain that raises
@@ -110,7 +143,7 @@ def run_chains(specs: list[ChainSpec], *, cores: int, progress, executor: Execut
 
     if executor is None and (cores <= 1 or len(specs) == 1):
         return _run_in_process(specs, update)
-    return _run_in_workers(specs, cores, update, executor)
+    return _run_in_workers(specs, cores, update, executor, mp_ctx or default_mp_ctx())
 
 
 def _run_in_process(specs, update):
@@ -128,21 +161,28 @@ def _run_in_process(specs, update):
     return results, failures, False
 
 
-def _run_in_workers(specs, cores, update, executor):
-    payloads = [_serialise(s) for s in specs]
+def _run_in_workers(specs, cores, update, executor, mp_ctx: str):
+    global _FORKED_RUN
     own_executor = executor is None
+    forked = own_executor and mp_ctx == "fork"
+    payloads = None if forked else [_serialise(s) for s in specs]
     manager = None
     progress_queue = None
     if own_executor:
-        ctx = _mp_context()
-        manager = ctx.Manager()
-        progress_queue = manager.Queue()
+        ctx = _mp_context(mp_ctx)
+        if forked:
+            progress_queue = ctx.Queue()
+            _FORKED_RUN = (specs, progress_queue)
+        else:
+            manager = ctx.Manager()
+            progress_queue = manager.Queue()
         executor = ProcessPoolExecutor(max_workers=min(cores, len(specs)), mp_context=ctx)
     interrupted = False
     try:
-        futures: list[Future] = [
-            executor.submit(_worker, p, c, progress_queue) for c, p in enumerate(payloads)
-        ]
+        if forked:
+            futures: list[Future] = [executor.submit(_forked_worker, c) for c in range(len(specs))]
+        else:
+            futures = [executor.submit(_worker, p, c, progress_queue) for c, p in enumerate(payloads)]
         try:
             _wait_with_progress(futures, progress_queue, update)
         except KeyboardInterrupt:
@@ -169,9 +209,11 @@ def _run_in_workers(specs, cores, update, executor):
             results.append(result)
         return results, failures, interrupted
     finally:
+        _FORKED_RUN = None
         if own_executor:
             executor.shutdown(wait=not interrupted, cancel_futures=True)
-            manager.shutdown()
+            if manager is not None:
+                manager.shutdown()
 
 
 def _wait_with_progress(futures, progress_queue, update, timeout: float | None = None):

@@ -131,6 +131,12 @@ class BlockStep:
     def competence(cls, traits: VariableTraits) -> Competence:
         return cls.array_cls.competence(traits)
 
+    def __getstate__(self):
+        # A worker that gets this step by value compiles the log-density itself.
+        state = dict(self.__dict__)
+        state["logp_fn"] = None
+        return state
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}([{', '.join(v.name for v in self.value_vars)}])"
 

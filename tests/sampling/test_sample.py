@@ -153,8 +153,8 @@ def test_failing_chain_is_reported_and_others_kept():
     built = {"n": 0}
 
     def build(point):
-        built["n"] += 1
-        if built["n"] == 2:
+        built["n"] += 1  # build 1 compiles in the parent; builds 2 and 3 start chains 0 and 1
+        if built["n"] == 3:
             raise RuntimeError("boom in chain 1")
         return original(point)
 
@@ -185,8 +185,9 @@ def test_unpicklable_model_with_cores_gives_clear_error():
 
     m = normal_normal()
     m["z"].tag.lock = threading.Lock()  # cannot be pickled
+    # With fork (the Linux default) workers inherit the model; by-value start methods pickle it.
     with pytest.raises(ppl.SamplingError, match=r"cannot be sent to worker processes.*cores=1"):
-        _run(m, cores=2, draws=5, tune=5)
+        _run(m, cores=2, draws=5, tune=5, mp_ctx="forkserver")
 
 
 def test_compile_mode_reaches_the_step_methods():
@@ -196,3 +197,14 @@ def test_compile_mode_reaches_the_step_methods():
     assert [s.mode for s in steps] == ["C"]
     idata = _run(m, draws=5, tune=5, chains=1, mode="C", compute_convergence_checks=False)
     assert idata.posterior["z"].shape == (1, 5, 3)
+
+
+@pytest.mark.slow
+def test_executor_path_sends_the_model_by_value_and_matches():
+    from concurrent.futures import ThreadPoolExecutor
+
+    kw = {"draws": 30, "tune": 30, "chains": 2, "compute_convergence_checks": False}
+    seq = _run(normal_normal(), cores=1, **kw)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        remote = _run(normal_normal(), executor=pool, **kw)
+    np.testing.assert_array_equal(seq.posterior["z"], remote.posterior["z"])
