@@ -11,8 +11,10 @@ from collections.abc import Mapping, Sequence
 import pytensor.tensor as pt
 from pytensor.graph.basic import Variable, clone_get_equiv
 from pytensor.graph.fg import FunctionGraph
-from pytensor.graph.traversal import graph_inputs
+from pytensor.graph.traversal import applys_between, graph_inputs
+from pytensor.tensor.random.op import RandomVariable
 
+from ppl.exceptions import ModelError
 from ppl.logprob.dispatch import logp as rv_logp
 from ppl.transforms.transform import Transform
 
@@ -125,4 +127,27 @@ def logp_terms(
         term.name = f"{rv.name}_logprob" if rv.name else None
         terms.append(term)
     out = replace_rvs(terms + list(extra_graphs), replacements, order)
+    _check_no_random_variables(out)
     return out[: len(terms)], out[len(terms) :]
+
+
+def _random_variables_in(graphs: Sequence[Variable]) -> list[str]:
+    found = []
+    for node in applys_between(list(graph_inputs(graphs)), graphs):
+        if isinstance(node.op, RandomVariable):
+            found.append(str(node.outputs[1]))
+        inner = getattr(node.op, "fgraph", None)  # Scan, OpFromGraph: look inside
+        if inner is not None:
+            found.extend(_random_variables_in(inner.outputs))
+    return found
+
+
+def _check_no_random_variables(graphs: Sequence[Variable]) -> None:
+    """A random variable left in a log-density graph would be drawn anew at every evaluation."""
+    found = _random_variables_in(graphs)
+    if found:
+        raise ModelError(
+            f"Model: the log-density graph still contains random variables {sorted(set(found))}. "
+            "Hint: a pytensor.scan (or OpFromGraph) inner function that uses model variables "
+            "must receive them explicitly, e.g. pytensor.scan(..., non_sequences=[mu, sigma])."
+        )
