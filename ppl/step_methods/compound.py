@@ -22,6 +22,13 @@ class Block(NamedTuple):
     condition
         Called with the full vector before the block steps, so the block's log-density sees the
         other blocks' current values (None when the block has no other variables to see).
+
+    Examples
+    --------
+    >>> from ppl.step_methods.metropolis import Metropolis
+    >>> block = Block(np.array([0, 1]), Metropolis(lambda q: -0.5 * float(q @ q), 2))
+    >>> block.indices.tolist(), block.condition is None
+    ([0, 1], True)
     """
 
     indices: np.ndarray

@@ -21,11 +21,13 @@ ARRAY_LAYER = [
     "ppl.step_methods.metropolis",
     "ppl.step_methods.slice",
     "ppl.step_methods.discrete",
+    "ppl.step_methods.compound",
     "ppl.step_methods.hmc.integrators",
     "ppl.step_methods.hmc.metrics",
     "ppl.step_methods.hmc.welford",
     "ppl.step_methods.hmc.adaptation",
     "ppl.step_methods.hmc.warmup",
+    "ppl.step_methods.hmc.base",
     "ppl.step_methods.hmc.hmc",
     "ppl.step_methods.hmc.nuts",
 ]

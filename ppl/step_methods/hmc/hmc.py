@@ -5,46 +5,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ppl.exceptions import IntegrationError, ParameterValueError, SamplingError, ShapeError
+from ppl.exceptions import IntegrationError, ParameterValueError
+from ppl.step_methods.hmc.base import HamiltonianStep, HMCState, init
 from ppl.step_methods.hmc.integrators import IntegratorState, leapfrog
-from ppl.step_methods.hmc.metrics import Metric, make_metric
-from ppl.step_methods.hmc.warmup import (
-    HamiltonianWarmup,
-    check_hamiltonian_options,
-    initial_step_size,
-)
-from ppl.step_methods.step import (
-    ArrayStepMethod,
-    Competence,
-    LogpDlogpFn,
-    VariableTraits,
-    declare_stats,
-)
+from ppl.step_methods.hmc.metrics import Metric
+from ppl.step_methods.step import LogpDlogpFn, declare_stats
 
 __all__ = ["HMC", "HMCInfo", "HMCState", "init", "kernel"]
-
-
-class HMCState(NamedTuple):
-    """Position in unconstrained space with its cached log-density and gradient.
-
-    Attributes
-    ----------
-    q
-        Position (flat float64 vector).
-    logp
-        Log-density at ``q``.
-    dlogp
-        Gradient of the log-density at ``q``.
-
-    Examples
-    --------
-    >>> init(np.zeros(2), lambda q: (0.0, -q)).logp
-    0.0
-    """
-
-    q: np.ndarray
-    logp: float
-    dlogp: np.ndarray
 
 
 class HMCInfo(NamedTuple):
@@ -81,52 +48,6 @@ class HMCInfo(NamedTuple):
     energy_error: float
     max_energy_error: float
     n_steps: int
-
-
-def init(q: np.ndarray, logp_dlogp_fn: LogpDlogpFn) -> HMCState:
-    """Evaluate the log-density at ``q`` and check that sampling can start there.
-
-    Parameters
-    ----------
-    q
-        Starting position, 1-D.
-    logp_dlogp_fn
-        Log-density and gradient.
-
-    Returns
-    -------
-    HMCState
-        The state at ``q``.
-
-    Raises
-    ------
-    ShapeError
-        If ``q`` is not 1-D or the gradient does not have the shape of ``q``.
-    SamplingError
-        If the log-density or its gradient is not finite at ``q``.
-
-    Examples
-    --------
-    >>> init(np.array([1.0]), lambda q: (-0.5 * float(q @ q), -q)).dlogp
-    array([-1.])
-    """
-    q = np.asarray(q, dtype=np.float64)
-    if q.ndim != 1:
-        raise ShapeError(f"HMC init: q has shape {q.shape}, expected a 1-D vector.")
-    logp, dlogp = logp_dlogp_fn(q)
-    logp = float(logp)
-    dlogp = np.asarray(dlogp, dtype=np.float64)
-    if dlogp.shape != q.shape:
-        raise ShapeError(
-            f"HMC init: logp_dlogp_fn returned a gradient of shape {dlogp.shape}, "
-            f"expected {q.shape}."
-        )
-    if not (math.isfinite(logp) and np.isfinite(dlogp).all()):
-        raise SamplingError(
-            f"HMC init: logp is {logp} (gradient finite: {bool(np.isfinite(dlogp).all())}) at "
-            f"q = {np.array2string(q, threshold=8)}, expected a finite log-density and gradient."
-        )
-    return HMCState(q, logp, dlogp)
 
 
 def kernel(
@@ -216,7 +137,7 @@ def kernel(
     return new_state, info
 
 
-class HMC(ArrayStepMethod):
+class HMC(HamiltonianStep):
     """Hamiltonian Monte Carlo with a fixed path length and a jittered step size.
 
     Parameters
@@ -295,33 +216,20 @@ class HMC(ArrayStepMethod):
         adapt_step_size: bool = True,
         adapt_mass_matrix: bool = True,
     ) -> None:
-        check_hamiltonian_options(
-            "HMC", target_accept=target_accept, max_energy_error=max_energy_error
-        )
         if not (path_length > 0.0 and 0.0 <= step_size_jitter < 1.0 and max_steps >= 1):
             raise ParameterValueError(
                 f"HMC: path_length={path_length}, step_size_jitter={step_size_jitter}, "
                 f"max_steps={max_steps}; expected path_length > 0, 0 <= step_size_jitter < 1 "
                 "and max_steps >= 1."
             )
-        self.logp_dlogp_fn = logp_dlogp_fn
+        super().__init__(
+            logp_dlogp_fn, dim, target_accept=target_accept, max_energy_error=max_energy_error,
+            step_size=step_size, step_scale=step_scale, dense_mass=dense_mass, inv_mass=inv_mass,
+            adapt_step_size=adapt_step_size, adapt_mass_matrix=adapt_mass_matrix,
+        )
         self.path_length = float(path_length)
         self.step_size_jitter = float(step_size_jitter)
         self.max_steps = int(max_steps)
-        self.max_energy_error = float(max_energy_error)
-        metric = make_metric(dim, dense=dense_mass, inv_mass=inv_mass)
-        self.warmup = HamiltonianWarmup(
-            metric,
-            step_size=initial_step_size("HMC", step_size, step_scale, metric.dim),
-            target_accept=target_accept,
-            adapt_step_size=adapt_step_size,
-            adapt_mass_matrix=adapt_mass_matrix,
-        )
-
-    @property
-    def metric(self) -> Metric:
-        """The (possibly adapted) metric."""
-        return self.warmup.metric
 
     def step(self, q: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
         """Make one HMC transition from ``q``.
@@ -347,12 +255,7 @@ class HMC(ArrayStepMethod):
         SamplingError
             If the log-density is not finite at ``q``.
         """
-        warmup = self.warmup
-        q = np.asarray(q, dtype=np.float64)
-        if q.shape != (warmup.metric.dim,):
-            raise ShapeError(f"HMC: q has shape {q.shape}, expected ({warmup.metric.dim},).")
-        state = init(q, self.logp_dlogp_fn)
-        step_size = warmup.prepare(rng, state.q, state.logp, state.dlogp, self.logp_dlogp_fn)
+        state, step_size = self._begin(q, rng)
         if self.step_size_jitter:
             step_size *= 1.0 + self.step_size_jitter * (2.0 * rng.random() - 1.0)
         n_steps = min(self.max_steps, max(1, round(self.path_length / step_size)))
@@ -360,42 +263,9 @@ class HMC(ArrayStepMethod):
             rng,
             state,
             logp_dlogp_fn=self.logp_dlogp_fn,
-            metric=warmup.metric,
+            metric=self.warmup.metric,
             step_size=step_size,
             n_steps=n_steps,
             max_energy_error=self.max_energy_error,
         )
-        if self._tuning:
-            warmup.update(state.q, info.acceptance_rate)
-        stats = info._asdict()
-        stats.update(lp=state.logp, step_size=step_size, step_size_bar=warmup.step_size_bar)
-        return state.q, stats
-
-    def _on_start_tune(self, n_tune: int | None) -> None:
-        self.warmup.start(n_tune)
-
-    def _on_stop_tune(self) -> None:
-        self.warmup.stop()
-
-    def reset_tuning(self) -> None:
-        """Return step size and inverse mass matrix to their initial values; stop tuning."""
-        super().reset_tuning()
-        self.warmup.reset()
-
-    @classmethod
-    def competence(cls, traits: VariableTraits) -> Competence:
-        """Compatible with continuous variables that have a gradient.
-
-        Parameters
-        ----------
-        traits
-            Description of the variable.
-
-        Returns
-        -------
-        Competence
-            ``COMPATIBLE`` or ``INCOMPATIBLE``.
-        """
-        if traits.discrete or not traits.has_grad:
-            return Competence.INCOMPATIBLE
-        return Competence.COMPATIBLE
+        return self._end(state, info, step_size)

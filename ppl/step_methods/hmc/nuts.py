@@ -18,22 +18,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ppl.exceptions import IntegrationError, ParameterValueError, ShapeError
-from ppl.step_methods.hmc.hmc import HMCState, init
+from ppl.exceptions import IntegrationError, ParameterValueError
+from ppl.step_methods.hmc.base import HamiltonianStep, HMCState
 from ppl.step_methods.hmc.integrators import IntegratorState, leapfrog
-from ppl.step_methods.hmc.metrics import Metric, make_metric
-from ppl.step_methods.hmc.warmup import (
-    HamiltonianWarmup,
-    check_hamiltonian_options,
-    initial_step_size,
-)
-from ppl.step_methods.step import (
-    ArrayStepMethod,
-    Competence,
-    LogpDlogpFn,
-    VariableTraits,
-    declare_stats,
-)
+from ppl.step_methods.hmc.metrics import Metric
+from ppl.step_methods.step import Competence, LogpDlogpFn, declare_stats
 
 __all__ = ["NUTS", "NUTSInfo", "kernel"]
 
@@ -270,7 +259,7 @@ def kernel(
     return HMCState(proposal.q, proposal.logp, proposal.dlogp), info
 
 
-class NUTS(ArrayStepMethod):
+class NUTS(HamiltonianStep):
     """The No-U-Turn Sampler with Stan-style warm-up, on a flat vector.
 
     Parameters
@@ -328,6 +317,7 @@ class NUTS(ArrayStepMethod):
         max_energy_error=np.float64,
         reached_max_treedepth=bool,
     )
+    continuous_competence = Competence.IDEAL
 
     def __init__(
         self,
@@ -344,29 +334,16 @@ class NUTS(ArrayStepMethod):
         adapt_step_size: bool = True,
         adapt_mass_matrix: bool = True,
     ) -> None:
-        check_hamiltonian_options(
-            "NUTS", target_accept=target_accept, max_energy_error=max_energy_error
-        )
         if int(max_treedepth) != max_treedepth or max_treedepth < 1:
             raise ParameterValueError(
                 f"NUTS: max_treedepth is {max_treedepth}, expected a positive integer."
             )
-        self.logp_dlogp_fn = logp_dlogp_fn
-        self.max_treedepth = int(max_treedepth)
-        self.max_energy_error = float(max_energy_error)
-        metric = make_metric(dim, dense=dense_mass, inv_mass=inv_mass)
-        self.warmup = HamiltonianWarmup(
-            metric,
-            step_size=initial_step_size("NUTS", step_size, step_scale, metric.dim),
-            target_accept=target_accept,
-            adapt_step_size=adapt_step_size,
-            adapt_mass_matrix=adapt_mass_matrix,
+        super().__init__(
+            logp_dlogp_fn, dim, target_accept=target_accept, max_energy_error=max_energy_error,
+            step_size=step_size, step_scale=step_scale, dense_mass=dense_mass, inv_mass=inv_mass,
+            adapt_step_size=adapt_step_size, adapt_mass_matrix=adapt_mass_matrix,
         )
-
-    @property
-    def metric(self) -> Metric:
-        """The (possibly adapted) metric."""
-        return self.warmup.metric
+        self.max_treedepth = int(max_treedepth)
 
     def step(self, q: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
         """Make one NUTS transition from ``q``.
@@ -392,52 +369,14 @@ class NUTS(ArrayStepMethod):
         SamplingError
             If the log-density is not finite at ``q``.
         """
-        warmup = self.warmup
-        q = np.asarray(q, dtype=np.float64)
-        if q.shape != (warmup.metric.dim,):
-            raise ShapeError(f"NUTS: q has shape {q.shape}, expected ({warmup.metric.dim},).")
-        state = init(q, self.logp_dlogp_fn)
-        step_size = warmup.prepare(rng, state.q, state.logp, state.dlogp, self.logp_dlogp_fn)
+        state, step_size = self._begin(q, rng)
         state, info = kernel(
             rng,
             state,
             logp_dlogp_fn=self.logp_dlogp_fn,
-            metric=warmup.metric,
+            metric=self.warmup.metric,
             step_size=step_size,
             max_treedepth=self.max_treedepth,
             max_energy_error=self.max_energy_error,
         )
-        if self._tuning:
-            warmup.update(state.q, info.acceptance_rate)
-        stats = info._asdict()
-        stats.update(lp=state.logp, step_size=step_size, step_size_bar=warmup.step_size_bar)
-        return state.q, stats
-
-    def _on_start_tune(self, n_tune: int | None) -> None:
-        self.warmup.start(n_tune)
-
-    def _on_stop_tune(self) -> None:
-        self.warmup.stop()
-
-    def reset_tuning(self) -> None:
-        """Return step size and inverse mass matrix to their initial values; stop tuning."""
-        super().reset_tuning()
-        self.warmup.reset()
-
-    @classmethod
-    def competence(cls, traits: VariableTraits) -> Competence:
-        """Ideal for continuous variables that have a gradient.
-
-        Parameters
-        ----------
-        traits
-            Description of the variable.
-
-        Returns
-        -------
-        Competence
-            ``IDEAL`` or ``INCOMPATIBLE``.
-        """
-        if traits.discrete or not traits.has_grad:
-            return Competence.INCOMPATIBLE
-        return Competence.IDEAL
+        return self._end(state, info, step_size)
