@@ -138,6 +138,9 @@ def sample(
         Leave the tuning draws out; otherwise they go to the ``warmup_*`` groups.
     compute_convergence_checks
         Warn about divergences, tree-depth hits, R-hat and ESS.
+    return_inferencedata
+        If False, return a dict of posterior arrays of shape ``(chain, draw, *shape)`` instead
+        of an InferenceData.
     idata_kwargs
         ``{"log_likelihood": True}`` adds the pointwise log-likelihood (for ``az.loo``).
     nuts
@@ -225,6 +228,8 @@ def sample(
     )
     if compute_convergence_checks and not interrupted and not failures:
         convergence_warnings(idata)
+    if not return_inferencedata:
+        return {name: values.values for name, values in idata.posterior.data_vars.items()}
     return idata
 
 

@@ -208,3 +208,26 @@ def test_executor_path_sends_the_model_by_value_and_matches():
     with ThreadPoolExecutor(max_workers=2) as pool:
         remote = _run(normal_normal(), executor=pool, **kw)
     np.testing.assert_array_equal(seq.posterior["z"], remote.posterior["z"])
+
+
+def test_return_inferencedata_false_gives_arrays():
+    out = _run(normal_normal(), draws=7, tune=5, chains=2, return_inferencedata=False,
+               compute_convergence_checks=False)
+    assert set(out) == {"z", "d"}
+    assert out["z"].shape == (2, 7, 3)
+    np.testing.assert_allclose(out["d"], 2 * out["z"])
+
+
+def test_progressbar_shows_chains_and_divergences(capsys):
+    _run(normal_normal(), draws=10, tune=10, chains=2, progressbar=True,
+         compute_convergence_checks=False)
+    text = capsys.readouterr()
+    shown = text.out + text.err
+    assert "chain 0" in shown and "chain 1" in shown and "divergences" in shown
+    assert "20/20" in shown
+
+
+def test_progressbar_false_is_silent(capsys):
+    _run(normal_normal(), draws=10, tune=10, chains=1, compute_convergence_checks=False)
+    text = capsys.readouterr()
+    assert text.out == "" and text.err == ""
