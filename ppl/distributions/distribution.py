@@ -21,7 +21,7 @@ from pytensor.graph.basic import Variable
 from pytensor.tensor.random.op import RandomVariable
 from pytensor.tensor.random.variable import shared_rng
 
-from ppl.exceptions import ModelError, ShapeError
+from ppl.exceptions import ModelError, ParameterValueError, ShapeError
 from ppl.logprob.checks import current_label, labelled
 from ppl.logprob.dispatch import (
     _icdf,
@@ -87,19 +87,19 @@ def as_float(x) -> Variable:
 
 
 def as_int(x) -> Variable:
-    """Integer parameter as an int64 tensor; a non-integral literal is an error."""
+    """Integer parameter as an int64 tensor; a non-integral literal is an error.
+
+    Symbolic parameters are returned as they are (their values are checked when evaluated).
+    """
     if isinstance(x, Variable):
-        return x if x.dtype.startswith(("int", "uint")) else x
+        return x
     arr = np.asarray(x)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-            from ppl.exceptions import ParameterValueError
-
             raise ParameterValueError(
                 f"{current_label.get() or 'distribution'}: expected integer values, got {x!r}."
             )
-        arr = arr.astype("int64")
-    return pt.as_tensor_variable(arr.astype("int64") if arr.dtype.kind in "biu" else arr)
+    return pt.as_tensor_variable(arr.astype("int64") if arr.dtype.kind in "biuf" else arr)
 
 
 def rv_shape(rv, size, *params):

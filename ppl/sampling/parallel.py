@@ -72,16 +72,17 @@ def run_chain(spec: ChainSpec, chain: int, report=None) -> ArraySampleResult:
     )
 
 
+def _reporter(progress_queue):
+    """A ``report`` callback that sends progress to the parent, or None."""
+    if progress_queue is None:
+        return None
+    return lambda chain, done, divs, tuning: progress_queue.put((chain, done, divs, tuning))
+
+
 def _worker(payload: bytes, chain: int, progress_queue) -> ArraySampleResult:
     spec = cloudpickle.loads(payload)
-    report = None
-    if progress_queue is not None:
-
-        def report(c, done, divs, tuning):
-            progress_queue.put((c, done, divs, tuning))
-
     with threadpool_limits(limits=1):
-        return run_chain(spec, chain, report)
+        return run_chain(spec, chain, _reporter(progress_queue))
 
 
 #: What forked workers inherit: the chain specs and the progress queue of the current run.
@@ -90,14 +91,8 @@ _FORKED_RUN: tuple | None = None
 
 def _forked_worker(chain: int) -> ArraySampleResult:
     specs, progress_queue = _FORKED_RUN
-    report = None
-    if progress_queue is not None:
-
-        def report(c, done, divs, tuning):
-            progress_queue.put((c, done, divs, tuning))
-
     with threadpool_limits(limits=1):
-        return run_chain(specs[chain], chain, report)
+        return run_chain(specs[chain], chain, _reporter(progress_queue))
 
 
 def default_mp_ctx() -> str:

@@ -1,6 +1,5 @@
 """Student's t distribution."""
 
-import numpy as np
 import pytensor.tensor as pt
 from pytensor.tensor.random.basic import t as student_t
 
