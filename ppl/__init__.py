@@ -16,9 +16,10 @@ from ppl.exceptions import (
     ShapeError,
     TransformError,
 )
-from ppl.forward import draw
+from ppl.forward import draw, sample_posterior_predictive, sample_prior_predictive
 from ppl.logprob import icdf, logcdf, logp
 from ppl.model.context import modelcontext
+from ppl.model.data import Data, set_data
 from ppl.model.deterministic import Deterministic
 from ppl.model.model import Model
 from ppl.model.potential import Potential
@@ -40,12 +41,16 @@ __all__ = [
     *_distributions_all,
     "Model",
     "modelcontext",
+    "Data",
+    "set_data",
     "Deterministic",
     "Potential",
     "logp",
     "logcdf",
     "icdf",
     "draw",
+    "sample_prior_predictive",
+    "sample_posterior_predictive",
     "sample",
     "NUTS",
     "HMC",

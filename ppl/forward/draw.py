@@ -24,7 +24,7 @@ def seeded_rng_updates(outputs: Sequence[Variable], random_seed=None) -> dict:
         for v in ancestors(list(outputs))
         if isinstance(v.type, RandomGeneratorType) and v.owner is None and hasattr(v, "get_value")
     ]
-    seeds = np.random.SeedSequence(random_seed).spawn(len(rngs))
+    seeds = _seed_sequence(random_seed).spawn(len(rngs))
     updates = {}
     for rng, seed in zip(rngs, seeds, strict=True):
         rng.set_value(np.random.default_rng(seed), borrow=True)
@@ -35,6 +35,16 @@ def seeded_rng_updates(outputs: Sequence[Variable], random_seed=None) -> dict:
             node = clients[0]
             updates[rng] = node.outputs[0]
     return updates
+
+
+def _seed_sequence(random_seed) -> np.random.SeedSequence:
+    """``random_seed`` (None, int, sequence of ints, SeedSequence or Generator) as a SeedSequence."""
+    if isinstance(random_seed, np.random.SeedSequence):
+        return random_seed
+    if isinstance(random_seed, np.random.Generator):
+        # Draw the entropy from the user's generator, so that it advances as with any draw.
+        return np.random.SeedSequence(random_seed.integers(2**63, size=4).tolist())
+    return np.random.SeedSequence(random_seed)
 
 
 def _nodes_using(outputs, rng):

@@ -62,6 +62,27 @@ class CoordStore:
             )
         return tuple(self.dim_lengths[d] for d in dims)
 
+    def is_mutable(self, dim: str) -> bool:
+        """Whether ``dim``'s length is a shared scalar that ``set_data`` may change."""
+        return isinstance(self.dim_lengths.get(dim), Variable)
+
+    def make_mutable(self, dim: str) -> None:
+        """Turn a fixed-length ``dim`` into a mutable one (only before variables use it)."""
+        if not self.is_mutable(dim):
+            length = self.current_length(dim)
+            self.dim_lengths[dim] = pytensor.shared(np.int64(length), name=f"{dim}_length")
+
+    def resize(self, dim: str, length: int, values=None) -> None:
+        """Set the length (and optionally the coordinate values) of a mutable ``dim``."""
+        if values is not None:
+            values = tuple(np.asarray(values).tolist()) if isinstance(values, np.ndarray) else tuple(values)
+            if len(set(values)) != len(values):
+                raise ModelError(f"set_data: coordinate values of {dim!r} must be unique, got {values!r}.")
+            self.coords[dim] = values
+        elif length != self.current_length(dim):
+            self.coords[dim] = None
+        self.dim_lengths[dim].set_value(np.int64(length))
+
     def current_length(self, dim: str) -> int:
         length = self.dim_lengths[dim]
         return int(length.get_value()) if isinstance(length, Variable) else int(length)

@@ -15,6 +15,7 @@ from ppl.distributions.distribution import UNSET
 from ppl.exceptions import ModelError, ShapeError
 from ppl.logprob.joint import logp_terms, replace_rvs, value_replacements
 from ppl.model import context
+from ppl.model.compile_cache import CompileCache, cached_logp_dlogp_function
 from ppl.model.coords import CoordStore
 from ppl.model.data import as_observed
 from ppl.model.initial_point import check_start_vals, make_initial_point_fn
@@ -57,6 +58,8 @@ class Model:
         if self.root is self:
             self._registry = ModelRegistry()
             self._coord_store = CoordStore()
+            self._data_vars: list = []  # ppl.Data containers (shared variables)
+            self._compiled_cache = CompileCache()  # reused across sample() calls (set_data)
         if coords:
             self.add_coords(coords)
 
@@ -146,6 +149,11 @@ class Model:
     @property
     def unobserved_value_vars(self) -> list:
         return self.value_vars + self.deterministics
+
+    @property
+    def data_vars(self) -> list:
+        """The data containers (``ppl.Data``) of the model, in order of definition."""
+        return self._own(self.root._data_vars)
 
     @property
     def coords(self) -> dict:
@@ -415,15 +423,23 @@ class Model:
         grad_vars = self._grad_vars(grad_vars, allow_discrete=not compute_grads)
         point = self.initial_point() if initial_point is None else initial_point
         extra = {v: point[v.name] for v in self.value_vars if v not in grad_vars}
-        return ValueGradFunction(
-            [self.logp(jacobian=jacobian)],
-            grad_vars,
-            extra,
-            initial_point=point,
-            compute_grads=compute_grads,
-            ravel_inputs=ravel_inputs,
-            mode=mode,
-            **kwargs,
+
+        def build():
+            return ValueGradFunction(
+                [self.logp(jacobian=jacobian)],
+                grad_vars,
+                extra,
+                initial_point=point,
+                compute_grads=compute_grads,
+                ravel_inputs=ravel_inputs,
+                mode=mode,
+                **kwargs,
+            )
+
+        # Cached on the model: refitting after ppl.set_data reuses the compiled function.
+        return cached_logp_dlogp_function(
+            self, grad_vars, point, build=build, mode=mode, jacobian=jacobian,
+            compute_grads=compute_grads, ravel_inputs=ravel_inputs, extra_kwargs=kwargs,
         )
 
     def initial_point(self, random_seed=None) -> dict[str, np.ndarray]:

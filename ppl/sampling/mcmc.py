@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ppl.exceptions import ParameterValueError, SamplingError
+from ppl.model.compile_cache import cached
 from ppl.model.context import modelcontext
 from ppl.model.initial_point import make_initial_point_fn
 from ppl.sampling.assign import VarLayout, assign_step_methods
@@ -38,7 +39,9 @@ def init_points(model, chains: int, rngs, *, init: str, initvals=None, max_retri
     per_chain = initvals if isinstance(initvals, (list, tuple)) else [initvals] * chains
     if len(per_chain) != chains:
         raise SamplingError(f"initvals has {len(per_chain)} entries for {chains} chains.")
-    compiled_logp = model.compile_logp()
+    # Cached on the model: a refit after ppl.set_data compiles neither of these again.
+    compiled_logp = cached(model, ("compile_logp",), model.compile_logp)
+    default_point_fn = cached(model, ("initial_point_fn",), lambda: make_initial_point_fn(model))
 
     def logp_fn(point) -> float:
         try:
@@ -50,7 +53,8 @@ def init_points(model, chains: int, rngs, *, init: str, initvals=None, max_retri
     jitter = init.startswith("jitter") or init == "auto"
     points = []
     for chain, rng in enumerate(rngs):
-        base = make_initial_point_fn(model, per_chain[chain])()
+        initvals_c = per_chain[chain]
+        base = (default_point_fn if initvals_c is None else make_initial_point_fn(model, initvals_c))()
         point = base
         for _ in range(max_retries + 1 if jitter else 1):
             point = {

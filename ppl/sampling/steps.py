@@ -117,11 +117,14 @@ class BlockStep:
         return out
 
     def build(self, point: dict[str, np.ndarray]) -> ArrayStepMethod:
-        """A fresh array step method over the block (its log-density is compiled only once)."""
-        if self.logp_fn is None:
-            self.logp_fn = self.model.logp_dlogp_function(
-                self.value_vars, initial_point=point, compute_grads=self.needs_grad, mode=self.mode
-            )
+        """A fresh array step method over the block (its log-density is compiled only once).
+
+        The compiled function comes from the model's cache, so a step reused after
+        ``ppl.set_data`` gets a function matching the current shapes, compiled once per shape.
+        """
+        self.logp_fn = self.model.logp_dlogp_function(
+            self.value_vars, initial_point=point, compute_grads=self.needs_grad, mode=self.mode
+        )
         return self._make(self.logp_fn, self.logp_fn.size)
 
     def _make(self, fn: ValueGradFunction, dim: int) -> ArrayStepMethod:

@@ -10,8 +10,10 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 from pytensor.graph.replace import vectorize_graph
+from pytensor.graph.traversal import ancestors
 
 from ppl.compiled.modes import resolve_mode
+from ppl.model.compile_cache import cached, mode_key
 
 __all__ = ["to_inference_data", "convergence_warnings", "SamplingWarning"]
 
@@ -20,8 +22,13 @@ class SamplingWarning(UserWarning):
     """Something about a finished run the user should look at (divergences, R-hat, ESS)."""
 
 
-def _batched_fn(model, graphs, mode=None):
-    """Compile ``value vars -> graphs`` (graphs of value variables) vectorised over draws."""
+def _batched_fn(model, graphs, mode=None, key=None):
+    """Compile ``value vars -> graphs`` (graphs of value variables) vectorised over draws.
+
+    With a ``key``, the function is cached on the model (reused after ``ppl.set_data``).
+    """
+    if key is not None:
+        return cached(model, (*key, mode_key(mode)), lambda: _batched_fn(model, graphs, mode))
     value_vars = model.value_vars
     batched_inputs = [pt.tensor(dtype=v.dtype, shape=(None, *v.type.shape), name=v.name) for v in value_vars]
     batched = vectorize_graph(graphs, dict(zip(value_vars, batched_inputs, strict=True)))
@@ -35,6 +42,13 @@ def _dims_and_coords(model, names):
         values = model.coords.get(d)
         coords[d] = list(values) if values is not None else np.arange(model.root._coord_store.current_length(d))
     return dims, coords
+
+
+def _constant_data(model) -> dict:
+    """Values of the data containers that are not observed data (those go to observed_data)."""
+    observed_values = [model.rvs_to_values[rv] for rv in model.observed_RVs]
+    observed = set(ancestors(observed_values)) if observed_values else set()
+    return {v.name: np.array(v.get_value()) for v in model.data_vars if v not in observed}
 
 
 def _by_chain(values_per_chain: list[np.ndarray]) -> np.ndarray:
@@ -67,11 +81,13 @@ def to_inference_data(
             raise KeyError(f"var_names {sorted(unknown)} are not free variables or deterministics.")
         outputs = [v for v in outputs if v.name in keep]
         names = [v.name for v in outputs]
-    posterior_fn = _batched_fn(model, model.replace_rvs_by_values(outputs), mode)
+    posterior_fn = _batched_fn(
+        model, model.replace_rvs_by_values(outputs), mode, key=("posterior", tuple(names))
+    )
     obs = model.observed_RVs
     loglik_fn = None
     if log_likelihood and obs:
-        loglik_fn = _batched_fn(model, model.logp(obs, sum=False), mode)
+        loglik_fn = _batched_fn(model, model.logp(obs, sum=False), mode, key=("log_likelihood",))
 
     def evaluate(fn, points):
         args = [points[v.name] for v in model.value_vars]
@@ -99,7 +115,8 @@ def to_inference_data(
                 rv.name: _by_chain([chain_ll[i] for chain_ll in ll]) for i, rv in enumerate(obs)
             }
     observed = {rv.name: np.asarray(model.rvs_to_values[rv].eval()) for rv in obs}
-    all_names = names + [rv.name for rv in obs]
+    groups["constant_data"] = _constant_data(model)
+    all_names = names + [rv.name for rv in obs] + list(groups["constant_data"])
     dims, coords = _dims_and_coords(model, all_names)
     with warnings.catch_warnings():
         # ArviZ guesses that arrays with more chains than draws are mis-shaped; ours are not.
@@ -118,6 +135,7 @@ def _from_dict(groups, observed, coords, dims, attrs):
         warmup_log_likelihood=groups.get("warmup_log_likelihood"),
         save_warmup="warmup_posterior" in groups,
         observed_data=observed or None,
+        constant_data=groups.get("constant_data") or None,
         coords=coords,
         dims=dims,
         attrs={"inference_library": "ppl", **(attrs or {})},
@@ -165,3 +183,117 @@ def convergence_warnings(idata: az.InferenceData, *, max_treedepth: int | None =
     for m in messages:
         warnings.warn(m, SamplingWarning, stacklevel=3)
     return messages
+
+
+# -- forward sampling (prior and posterior predictive) -------------------------------------------
+
+
+def _observed_values(model) -> dict:
+    """Observed data of the model, by variable name."""
+    values = {}
+    for rv in model.observed_RVs:
+        data = model.rvs_to_values[rv]
+        if hasattr(data, "get_value"):
+            values[rv.name] = np.asarray(data.get_value())
+        elif hasattr(data, "data"):
+            values[rv.name] = np.asarray(data.data)
+        else:
+            values[rv.name] = np.asarray(data.eval())
+    return values
+
+
+def _quiet_from_dict(**kwargs) -> az.InferenceData:
+    with warnings.catch_warnings():
+        # ArviZ guesses that arrays with more chains than draws are mis-shaped; ours are not.
+        warnings.filterwarnings("ignore", message="More chains", category=UserWarning)
+        return az.from_dict(**kwargs)
+
+
+def prior_to_inference_data(model, prior: dict, prior_predictive: dict) -> az.InferenceData:
+    """InferenceData with ``prior``, ``prior_predictive`` and ``observed_data`` groups.
+
+    Parameters
+    ----------
+    model
+        The model, for dims, coords and observed data.
+    prior, prior_predictive
+        Variable name -> array with a leading draw axis; a chain axis of length 1 is added.
+
+    Returns
+    -------
+    arviz.InferenceData
+
+    Examples
+    --------
+    >>> import numpy as np, ppl
+    >>> with ppl.Model() as m:
+    ...     mu = ppl.Normal("mu", 0, 1)
+    >>> prior_to_inference_data(m, {"mu": np.zeros(3)}, {}).prior["mu"].shape
+    (1, 3)
+    """
+    observed = _observed_values(model)
+    dims, coords = _dims_and_coords(model, [*prior, *prior_predictive, *observed])
+    return _quiet_from_dict(
+        prior={k: v[None] for k, v in prior.items()} or None,
+        prior_predictive={k: v[None] for k, v in prior_predictive.items()} or None,
+        observed_data=observed or None,
+        coords=coords,
+        dims=dims,
+        attrs={"inference_library": "ppl"},
+    )
+
+
+def predictive_to_inference_data(
+    model, values: dict, *, predictions: bool = False, constant_data: dict | None = None
+) -> az.InferenceData:
+    """InferenceData with a ``posterior_predictive`` (or ``predictions``) group.
+
+    Parameters
+    ----------
+    model
+        The model, for dims, coords and observed data.
+    values
+        Variable name -> array of shape ``(chain, draw, *shape)``.
+    predictions
+        Store the draws in ``predictions`` (and ``constant_data`` in
+        ``predictions_constant_data``) instead of ``posterior_predictive`` + ``observed_data``.
+    constant_data
+        Data containers (name -> array) used to make the predictions.
+
+    Returns
+    -------
+    arviz.InferenceData
+
+    Examples
+    --------
+    >>> import numpy as np, ppl
+    >>> with ppl.Model() as m:
+    ...     y = ppl.Normal("y", 0, 1, observed=[0.5, 1.0])
+    >>> idata = predictive_to_inference_data(m, {"y": np.zeros((2, 3, 2))})
+    >>> idata.posterior_predictive["y"].shape
+    (2, 3, 2)
+    """
+    if predictions:
+        dims, coords = _dims_and_coords(model, [*values, *(constant_data or {})])
+        return _quiet_from_dict(
+            predictions=values,
+            predictions_constant_data=constant_data or None,
+            pred_dims=dims,
+            pred_coords=coords,
+            attrs={"inference_library": "ppl"},
+        )
+    observed = _observed_values(model)
+    dims, coords = _dims_and_coords(model, [*values, *observed])
+    return _quiet_from_dict(
+        posterior_predictive=values,
+        observed_data=observed or None,
+        coords=coords,
+        dims=dims,
+        attrs={"inference_library": "ppl"},
+    )
+
+
+def extend_inference_data(idata: az.InferenceData, other: az.InferenceData) -> az.InferenceData:
+    """Add ``other``'s groups to ``idata`` in place (replacing groups of the same name)."""
+    idata.extend(other, join="right")
+    return idata
