@@ -64,9 +64,8 @@ def init_points(model, chains: int, rngs, *, init: str, initvals=None, max_retri
             if np.isfinite(logp_fn(point)):
                 break
         else:
-            model.check_start_vals(point)
-        if not np.isfinite(logp_fn(point)):
-            model.check_start_vals(point)
+            model.check_start_vals(point)  # raises, listing each variable's logp
+            raise SamplingError(f"No start point with a finite log-density; last tried: {point}.")
         points.append(point)
     return points
 
