@@ -144,6 +144,7 @@ def bench_model(name: str, cores_list: list[int], args) -> list[dict]:
                 sampling_s=sampling_s,
                 chain_s=chain_s,
                 grad_us=grad_us,
+                start_evals=0,
             ),
             "load": [load_before, load()],
         }

@@ -108,6 +108,7 @@ def summarize(
     sampling_s: float,
     chain_s: float,
     grad_us: float,
+    start_evals: int,
 ) -> dict:
     """Every metric of one run.
 
@@ -130,13 +131,16 @@ def summarize(
     grad_us
         µs per logp+gradient call of the compiled function, timed outside the sampler at
         posterior draws (:func:`time_calls_at`).
+    start_evals
+        Gradient evaluations per iteration besides the leapfrog steps: 1 for a sampler that
+        evaluates its start point every draw (PyMC), 0 for one that reuses the previous end
+        state (ppl with a single NUTS block).
     """
     ess_bulk, bulk_at = _min_ess(posterior, var_names, "bulk")
     ess_tail, tail_at = _min_ess(posterior, var_names, "tail")
     kept = [{k: v[~s["tune"]] for k, v in s.items()} for s in stats]
-    # One extra evaluation per iteration: both samplers evaluate logp+grad at the start point.
-    grads_kept = int(sum((s["n_steps"] + 1).sum() for s in kept))
-    grads_all = int(sum((s["n_steps"] + 1).sum() for s in stats))
+    grads_kept = int(sum((s["n_steps"] + start_evals).sum() for s in kept))
+    grads_all = int(sum((s["n_steps"] + start_evals).sum() for s in stats))
     n_kept = sum(len(s["n_steps"]) for s in kept)
     overhead_us = (chain_s - grads_all * grad_us * 1e-6) / grads_all * 1e6
     depth = np.concatenate([s["tree_depth"] for s in kept])

@@ -176,6 +176,7 @@ def bench_model(name: str, cores: int, args) -> dict:
             sampling_s=sampling_s,
             chain_s=chain_s,
             grad_us=grad_us,
+            start_evals=1,
         ),
         "load": [load_before, load()],
     }

@@ -78,6 +78,8 @@ def build_array_step(steps: list[BlockStep], point: dict, layout: VarLayout) -> 
         blocks.append(Block(layout.indices(names), array_step, _conditioner(s, extras, layout)))
     only = blocks[0]
     if len(blocks) == 1 and np.array_equal(only.indices, np.arange(layout.size)):
+        if hasattr(only.step, "density_is_fixed"):
+            only.step.density_is_fixed = True  # no other block conditions it
         return only.step
     return CompoundStep(blocks)
 

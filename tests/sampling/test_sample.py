@@ -231,3 +231,20 @@ def test_progressbar_false_is_silent(capsys):
     _run(normal_normal(), draws=10, tune=10, chains=1, compute_convergence_checks=False)
     text = capsys.readouterr()
     assert text.out == "" and text.err == ""
+
+
+def test_start_reuse_only_when_one_block_owns_the_density():
+    from ppl.sampling.assign import VarLayout, build_array_step
+
+    with ppl.Model() as m:
+        a = ppl.Normal("a", 0, 1)
+        ppl.Normal("b", a, 1)
+        ppl.Bernoulli("k", 0.5)
+    point = m.initial_point()
+    layout = VarLayout(point, [v.name for v in m.value_vars])
+    with m:
+        alone = build_array_step([ppl.NUTS([a, m["b"]])], point, VarLayout(point, ["a", "b"]))
+        compound = build_array_step(ppl.assign_step_methods(m), point, layout)
+    assert alone.density_is_fixed is True
+    nuts_in_compound = [b.step for b in compound.blocks if hasattr(b.step, "density_is_fixed")]
+    assert [s.density_is_fixed for s in nuts_in_compound] == [False]

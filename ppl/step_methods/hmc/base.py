@@ -103,6 +103,12 @@ class HamiltonianStep(ArrayStepMethod):
     #: Competence for continuous variables with a gradient.
     continuous_competence: ClassVar[Competence] = Competence.COMPATIBLE
 
+    #: Set True when nothing but this step changes the log-density between transitions (no
+    #: compound step conditions it): the end state of one transition then starts the next
+    #: without evaluating the log-density again, saving one gradient evaluation per draw.
+    density_is_fixed: bool = False
+    _last_state: HMCState | None = None
+
     def __init__(
         self,
         logp_dlogp_fn: LogpDlogpFn,
@@ -143,12 +149,17 @@ class HamiltonianStep(ArrayStepMethod):
             raise ShapeError(
                 f"{type(self).__name__}: q has shape {q.shape}, expected ({warmup.metric.dim},)."
             )
-        state = init(q, self.logp_dlogp_fn)
+        last = self._last_state
+        if self.density_is_fixed and last is not None and np.array_equal(q, last.q):
+            state = last
+        else:
+            state = init(q, self.logp_dlogp_fn)
         return state, warmup.prepare(rng, state.q, state.logp, state.dlogp, self.logp_dlogp_fn)
 
     def _end(self, state: HMCState, info: NamedTuple, step_size: float) -> tuple[np.ndarray, dict[str, Any]]:
         """Adapt during warm-up and return the new position with the transition's stats."""
         warmup = self.warmup
+        self._last_state = state
         if self._tuning:
             warmup.update(state.q, info.acceptance_rate)
         stats = info._asdict()
