@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytensor
 from pytensor.graph.basic import Variable
-from pytensor.graph.traversal import ancestors
+from pytensor.graph.traversal import ancestors, applys_between
 from pytensor.tensor.random.type import RandomGeneratorType
 
 from ppl.compiled.modes import resolve_mode
@@ -25,14 +25,14 @@ def seeded_rng_updates(outputs: Sequence[Variable], random_seed=None) -> dict:
         if isinstance(v.type, RandomGeneratorType) and v.owner is None and hasattr(v, "get_value")
     ]
     seeds = _seed_sequence(random_seed).spawn(len(rngs))
-    updates = {}
     for rng, seed in zip(rngs, seeds, strict=True):
         rng.set_value(np.random.default_rng(seed), borrow=True)
-        clients = [
-            node for node in _nodes_using(outputs, rng)
-        ]
-        if clients:
-            node = clients[0]
+    # One pass over the graph: the first node consuming a shared RNG gives its next state.
+    shared = set(rngs)
+    updates = {}
+    for node in applys_between(rngs, list(outputs)):
+        rng = node.inputs[0] if node.inputs else None
+        if rng in shared and rng not in updates:
             updates[rng] = node.outputs[0]
     return updates
 
@@ -45,12 +45,6 @@ def _seed_sequence(random_seed) -> np.random.SeedSequence:
         # Draw the entropy from the user's generator, so that it advances as with any draw.
         return np.random.SeedSequence(random_seed.integers(2**63, size=4).tolist())
     return np.random.SeedSequence(random_seed)
-
-
-def _nodes_using(outputs, rng):
-    from pytensor.graph.traversal import applys_between
-
-    return [node for node in applys_between([rng], list(outputs)) if node.inputs and node.inputs[0] is rng]
 
 
 def draw(vars, draws: int = 1, random_seed=None, *, mode=None):
