@@ -13,7 +13,7 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 from pytensor.compile.sharedvalue import SharedVariable
-from pytensor.graph.basic import Constant, Variable
+from pytensor.graph.basic import Variable
 from pytensor.graph.traversal import ancestors
 
 from ppl.exceptions import ModelError, ShapeError
@@ -25,37 +25,62 @@ __all__ = ["as_observed", "Data", "set_data"]
 def as_observed(data, name: str) -> Variable:
     """Observed data as a tensor, after checks that name ``name`` in any error.
 
+    Missing values — masked entries of a NumPy masked array, or NaN — come back as NaN in a
+    float64 constant; :func:`ppl.model.missing.has_missing` detects them and the model imputes
+    them (see ``ppl/model/missing.py``).
+
     Raises
     ------
     ModelError
-        For non-finite values (with a hint to use a masked array) or unsupported types.
+        For infinite values, all-missing data, missing values in a data container, or
+        unsupported types.
     """
-    if isinstance(data, (SharedVariable, Constant)) or isinstance(data, Variable):
+    if isinstance(data, SharedVariable):
+        _check_container_complete(data, name)
         return data
-    if isinstance(data, np.ma.MaskedArray):
-        raise ModelError(
-            f"Observed {name!r}: masked arrays (missing values) are not supported yet."
-        )
+    if isinstance(data, Variable):
+        return data
+    masked = isinstance(data, np.ma.MaskedArray)
     try:
-        arr = np.asarray(data)
+        arr = np.ma.getdata(data) if masked else np.asarray(data)
     except Exception as err:  # noqa: BLE001 - report any conversion failure with the name
         raise ModelError(f"Observed {name!r}: could not convert data to an array: {err}") from err
     if arr.dtype == object or arr.dtype.kind not in "biuf":
         raise ModelError(
             f"Observed {name!r}: data must be numeric, got dtype {arr.dtype}."
         )
-    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-        bad = np.argwhere(~np.isfinite(arr))
-        first = tuple(int(i) for i in bad[0]) if arr.ndim else ()
-        value = arr[first] if arr.ndim else arr
-        raise ModelError(
-            f"Observed {name!r}: data has {len(bad)} non-finite value(s), e.g. {value} at index "
-            f"{first}. Hint: pass a numpy masked array (np.ma.masked_invalid(data)) to mark "
-            "missing values."
-        )
+    missing = np.ma.getmaskarray(data) if masked else np.zeros(arr.shape, bool)
+    if arr.dtype.kind == "f":
+        missing = missing | np.isnan(arr)
+        infinite = np.isinf(arr) & ~missing
+        if infinite.any():
+            bad = np.argwhere(infinite)
+            first = tuple(int(i) for i in bad[0])
+            raise ModelError(
+                f"Observed {name!r}: data has {len(bad)} infinite value(s), e.g. {arr[first]} at "
+                f"index {first}. Only missing values are allowed: mark them with NaN or a numpy "
+                "masked array (np.ma.masked_invalid(data))."
+            )
+    if missing.any():
+        if missing.all():
+            raise ModelError(
+                f"Observed {name!r}: all {missing.size} values are missing. Hint: leave out "
+                "observed= to make it a free variable."
+            )
+        return pt.as_tensor_variable(np.where(missing, np.nan, arr.astype("float64")))
     if arr.dtype.kind == "f":
         arr = arr.astype("float64")
     return pt.as_tensor_variable(arr)
+
+
+def _check_container_complete(data: SharedVariable, name: str) -> None:
+    value = np.asarray(data.get_value())
+    if value.dtype.kind == "f" and np.isnan(value).any():
+        raise ModelError(
+            f"Observed {name!r}: data container {data.name!r} holds missing values (NaN). "
+            "Missing values are imputed only for data given directly as an array (with NaN or "
+            "a numpy masked array), whose pattern of missing entries is fixed."
+        )
 
 
 def _container_array(value, label: str, dtype: str | None = None) -> np.ndarray:

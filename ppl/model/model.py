@@ -18,8 +18,9 @@ from ppl.model import context
 from ppl.model.compile_cache import CompileCache, cached_logp_dlogp_function
 from ppl.model.coords import CoordStore
 from ppl.model.data import as_observed
+from ppl.model.missing import has_missing, register_with_missing
 from ppl.model.initial_point import check_start_vals, make_initial_point_fn
-from ppl.model.registration import ModelRegistry, choose_transform
+from ppl.model.registration import ModelRegistry, choose_transform, dist_name, integer_data
 from ppl.model.shapes import evaluate_shape
 
 __all__ = ["Model"]
@@ -234,14 +235,24 @@ class Model:
         default_transform=UNSET,
         initval=None,
     ) -> Variable:
-        """Register a random variable (from ``Dist.dist(...)``) under ``name``; return it."""
+        """Register a random variable (from ``Dist.dist(...)``) under ``name``; return it.
+
+        Observed data with missing values registers ``<name>_observed``, ``<name>_unobserved``
+        and returns the Deterministic ``<name>`` (see ``ppl/model/missing.py``).
+        """
+        if observed is not None:
+            observed = as_observed(observed, self.name_for(name))
+            if has_missing(observed):
+                return register_with_missing(
+                    self, rv_var, name, observed.data, dims=dims, transform=transform,
+                    default_transform=default_transform, initval=initval,
+                )
         name = self.name_for(name)
-        label = f"{_dist_name(rv_var)} {name!r}"
+        label = f"{dist_name(rv_var)} {name!r}"
         self._check_new_name(name)
         rv_var.name = name
         reg = self._reg
         if observed is not None:
-            observed = as_observed(observed, name)
             data_shape = evaluate_shape(observed)
             rv_shape = evaluate_shape(rv_var)
             if data_shape != rv_shape:
@@ -250,7 +261,7 @@ class Model:
                     f"{rv_shape} (from shape/size/dims or its parameters)."
                 )
             if not rv_var.dtype.startswith("float"):
-                observed = _integer_data(observed, label)
+                observed = integer_data(observed, label)
             elif observed.dtype != rv_var.dtype:
                 observed = pt.cast(observed, rv_var.dtype)
             self._check_dims(rv_var, dims, label)
@@ -463,31 +474,10 @@ class Model:
         lines = [f"Model({self.name!r})" if self.name else "Model()"]
         for rv in self.basic_RVs:
             kind = "observed" if rv in self.observed_RVs else "free"
-            lines.append(f"  {rv.name} ~ {_dist_name(rv)} ({kind})")
+            lines.append(f"  {rv.name} ~ {dist_name(rv)} ({kind})")
         for d in self.deterministics:
             lines.append(f"  {d.name} = Deterministic")
         for p in self.potentials:
             lines.append(f"  {p.name} = Potential")
         return "\n".join(lines)
 
-
-def _dist_name(rv) -> str:
-    from ppl.logprob.dispatch import _names
-
-    op = rv.owner.op if rv.owner is not None else None
-    return _names.get(type(op), getattr(op, "name", "Variable"))
-
-
-def _integer_data(observed: Variable, label: str) -> Variable:
-    if observed.dtype.startswith(("int", "uint", "bool")):
-        return pt.cast(observed, "int64")
-    data = getattr(observed, "data", None)
-    if data is not None:
-        arr = np.asarray(data)
-        if np.any(arr != np.round(arr)):
-            bad = arr[arr != np.round(arr)].ravel()[:3]
-            raise ModelError(
-                f"{label}: observed data must be integers for a discrete distribution, got "
-                f"non-integer values such as {bad.tolist()}."
-            )
-    return pt.cast(observed, "int64")

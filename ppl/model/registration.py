@@ -2,16 +2,19 @@
 
 from dataclasses import dataclass, field
 
+import numpy as np
+import pytensor.tensor as pt
+
 from pytensor.graph.basic import Variable
 from pytensor.graph.traversal import io_toposort
 
 from ppl.distributions.distribution import UNSET
-from ppl.exceptions import TransformError
+from ppl.exceptions import ModelError, TransformError
 from ppl.transforms.chain import Chain
 from ppl.transforms.defaults import default_transform as registered_default
 from ppl.transforms.transform import Transform
 
-__all__ = ["ModelRegistry", "choose_transform"]
+__all__ = ["ModelRegistry", "choose_transform", "dist_name", "integer_data"]
 
 
 @dataclass
@@ -78,3 +81,27 @@ def choose_transform(rv: Variable, transform, default_transform) -> Transform | 
             f"{label!r}: discrete variables cannot be transformed (got {chosen!r})."
         )
     return chosen
+
+
+def dist_name(rv) -> str:
+    """The distribution's display name (``Normal``) of a variable, for messages."""
+    from ppl.logprob.dispatch import _names
+
+    op = rv.owner.op if rv.owner is not None else None
+    return _names.get(type(op), getattr(op, "name", "Variable"))
+
+
+def integer_data(observed: Variable, label: str) -> Variable:
+    """Observed data for a discrete variable as int64; non-integer values are an error."""
+    if observed.dtype.startswith(("int", "uint", "bool")):
+        return pt.cast(observed, "int64")
+    data = getattr(observed, "data", None)
+    if data is not None:
+        arr = np.asarray(data)
+        if np.any(arr != np.round(arr)):
+            bad = arr[arr != np.round(arr)].ravel()[:3]
+            raise ModelError(
+                f"{label}: observed data must be integers for a discrete distribution, got "
+                f"non-integer values such as {bad.tolist()}."
+            )
+    return pt.cast(observed, "int64")

@@ -43,32 +43,40 @@ def change_point_data() -> np.ndarray:
     return np.concatenate([rng.poisson(3.5, 14), rng.poisson(1.5, T - 14)])
 
 
-def change_point_exact(y: np.ndarray):
-    """Exact posterior of tau, and exact means/sds of the early and late rates.
+def change_point_posterior(y: np.ndarray, observed: np.ndarray | None = None):
+    """Exact posterior of tau, and the Gamma posterior (shape, rate) of each rate given each tau.
 
     Year t uses the early rate when t < tau. With rate ~ Gamma(A, B), the marginal likelihood
-    of a segment with n counts summing to S is B^A Gamma(A + S) / (Gamma(A) (B + n)^(A + S))
-    (up to the factor prod 1/y!, common to every tau).
+    of a segment with n observed counts summing to S is B^A Gamma(A + S) / (Gamma(A)
+    (B + n)^(A + S)) (up to the factor prod 1/y!, common to every tau). Years outside the
+    boolean mask ``observed`` (missing counts) contribute nothing.
     """
 
     def log_marginal(s, n):
         return A * np.log(B) - gammaln(A) + gammaln(A + s) - (A + s) * np.log(B + n)
 
+    observed = np.ones(T, bool) if observed is None else observed
     taus = np.arange(T)
-    cum = np.concatenate([[0], np.cumsum(y)])
-    s_early, n_early = cum[taus], taus
-    s_late, n_late = cum[-1] - cum[taus], T - taus
+    cum = np.concatenate([[0], np.cumsum(np.where(observed, y, 0))])
+    cum_n = np.concatenate([[0], np.cumsum(observed)])
+    s_early, n_early = cum[taus], cum_n[taus]
+    s_late, n_late = cum[-1] - cum[taus], cum_n[-1] - cum_n[taus]
     log_post = log_marginal(s_early, n_early) + log_marginal(s_late, n_late)
     p_tau = np.exp(log_post - log_post.max())
     p_tau /= p_tau.sum()
+    return p_tau, (A + s_early, B + n_early), (A + s_late, B + n_late)
 
-    def mixture_moments(s, n):
-        shape, rate = A + s, B + n
+
+def change_point_exact(y: np.ndarray, observed: np.ndarray | None = None):
+    """Exact posterior of tau, and exact means/sds of the early and late rates."""
+    p_tau, early, late = change_point_posterior(y, observed)
+
+    def mixture_moments(shape, rate):
         mean = np.sum(p_tau * shape / rate)
         second = np.sum(p_tau * shape * (shape + 1) / rate**2)
         return mean, np.sqrt(second - mean**2)
 
-    return p_tau, mixture_moments(s_early, n_early), mixture_moments(s_late, n_late)
+    return p_tau, mixture_moments(*early), mixture_moments(*late)
 
 
 def change_point_model(y):
