@@ -32,6 +32,7 @@ from ppl.sampling import (
     Metropolis,
     Slice,
     assign_step_methods,
+    compute_log_likelihood,
     sample,
 )
 
@@ -52,6 +53,7 @@ __all__ = [
     "sample_prior_predictive",
     "sample_posterior_predictive",
     "sample",
+    "compute_log_likelihood",
     "NUTS",
     "HMC",
     "Metropolis",

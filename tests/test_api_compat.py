@@ -70,3 +70,31 @@ def test_transforms_module_path():
 
     for name in ["log", "logodds", "Interval", "simplex", "ordered", "Chain", "ChainedTransform"]:
         assert hasattr(transforms, name)
+
+
+# function -> PyMC 5 keyword arguments ppl accepts under the same names
+FUNCTION_KEYWORDS = {
+    "sample": ["draws", "tune", "chains", "cores", "random_seed", "progressbar", "step",
+               "var_names", "initvals", "init", "jitter_max_retries", "target_accept",
+               "discard_tuned_samples", "compute_convergence_checks", "return_inferencedata",
+               "idata_kwargs", "model", "mp_ctx"],
+    "sample_prior_predictive": ["draws", "model", "var_names", "random_seed",
+                                "return_inferencedata", "compile_kwargs"],
+    "sample_posterior_predictive": ["trace", "model", "var_names", "random_seed", "progressbar",
+                                    "return_inferencedata", "extend_inferencedata",
+                                    "predictions", "compile_kwargs"],
+    "compute_log_likelihood": ["idata", "var_names", "extend_inferencedata", "model",
+                               "sample_dims", "progressbar"],
+    "set_data": ["new_data", "model", "coords"],
+    "Data": ["name", "value", "dims", "coords", "model"],
+    "draw": ["vars", "draws", "random_seed"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTION_KEYWORDS))
+def test_function_keywords(name):
+    params = inspect.signature(getattr(ppl, name)).parameters
+    missing = [k for k in FUNCTION_KEYWORDS[name] if k not in params]
+    assert not missing
+    # The leading positional arguments are in PyMC's order.
+    assert list(params)[:2] == FUNCTION_KEYWORDS[name][:2]

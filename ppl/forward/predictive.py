@@ -16,6 +16,7 @@ from ppl.compiled.modes import resolve_mode
 from ppl.exceptions import ShapeError
 from ppl.forward.batching import batch_graph
 from ppl.forward.draw import seeded_rng_updates
+from ppl.model.compile_cache import cached, mode_key
 from ppl.model.context import modelcontext
 from ppl.sampling.to_arviz import (
     extend_inference_data,
@@ -36,6 +37,8 @@ def sample_prior_predictive(
     model=None,
     var_names: Sequence[str] | None = None,
     random_seed=None,
+    return_inferencedata: bool = True,
+    compile_kwargs: dict | None = None,
     *,
     mode=None,
 ):
@@ -56,12 +59,16 @@ def sample_prior_predictive(
         variables).
     random_seed
         Seed (int, SeedSequence or Generator); the same seed gives the same draws.
+    return_inferencedata
+        Return an InferenceData (default) or a dict ``name -> array (draws, *shape)``.
+    compile_kwargs
+        Keyword arguments for ``pytensor.function`` (e.g. ``{"mode": "C"}``).
     mode
         PyTensor compile mode (default PyTensor's).
 
     Returns
     -------
-    arviz.InferenceData
+    arviz.InferenceData or dict
         Groups ``prior`` (free variables in the constrained space and deterministics),
         ``prior_predictive`` (observed variables) and ``observed_data``, with ``chain`` of
         length 1 and ``draw`` of length ``draws``.
@@ -87,7 +94,11 @@ def sample_prior_predictive(
         targets = model.free_RVs + model.deterministics + observed
     else:
         targets = [model[name] for name in var_names]
-    values = _forward(targets, int(draws), {}, random_seed, mode)
+    values = _forward(
+        targets, int(draws), {}, random_seed, _compile_kwargs(mode, compile_kwargs), model
+    )
+    if not return_inferencedata:
+        return {v.name: x for v, x in zip(targets, values, strict=True)}
     prior = {v.name: x for v, x in zip(targets, values, strict=True) if v not in observed}
     prior_predictive = {v.name: x for v, x in zip(targets, values, strict=True) if v in observed}
     return prior_to_inference_data(model, prior, prior_predictive)
@@ -101,6 +112,8 @@ def sample_posterior_predictive(
     predictions: bool = False,
     extend_inferencedata: bool = False,
     progressbar: bool = True,
+    return_inferencedata: bool = True,
+    compile_kwargs: dict | None = None,
     *,
     mode=None,
 ):
@@ -129,6 +142,10 @@ def sample_posterior_predictive(
         Add the new groups to ``trace`` (replacing groups of the same name) and return it.
     progressbar
         Accepted for PyMC compatibility; there is one vectorised call, so no bar is shown.
+    return_inferencedata
+        Return an InferenceData (default) or a dict ``name -> array (chain, draw, *shape)``.
+    compile_kwargs
+        Keyword arguments for ``pytensor.function`` (e.g. ``{"mode": "C"}``).
     mode
         PyTensor compile mode (default PyTensor's).
 
@@ -177,11 +194,16 @@ def sample_posterior_predictive(
     missing = [rv.name for rv in model.free_RVs if rv.name not in posterior]
     if missing:
         _log.info("Free variables %s are not in the trace: drawn from their priors.", missing)
-    values = _forward(targets, n_chains * n_draws, given, random_seed, mode)
+    values = _forward(
+        targets, n_chains * n_draws, given, random_seed, _compile_kwargs(mode, compile_kwargs),
+        model,
+    )
     values = {
         v.name: x.reshape(n_chains, n_draws, *x.shape[1:])
         for v, x in zip(targets, values, strict=True)
     }
+    if not return_inferencedata:
+        return values
     constant_data = _named_shared_data(targets) if predictions else None
     idata = predictive_to_inference_data(
         model, values, predictions=predictions, constant_data=constant_data
@@ -215,14 +237,42 @@ def _named_shared_data(outputs) -> dict:
     }
 
 
-def _forward(outputs: list, n: int, given: dict, random_seed, mode) -> list[np.ndarray]:
+def _compile_kwargs(mode, compile_kwargs: dict | None) -> dict:
+    kwargs = dict(compile_kwargs or {})
+    if mode is not None:
+        kwargs["mode"] = mode
+    kwargs["mode"] = resolve_mode(kwargs.get("mode"))
+    return kwargs
+
+
+def _forward(outputs: list, n: int, given: dict, random_seed, compile_kwargs: dict, model=None):
     """Values of ``outputs`` for ``n`` draws, given batched values of some variables.
 
-    Compiles one function. It is vectorised over draws when every op allows it, and called once;
+    Compiles one function, cached on ``model`` (so repeated calls, e.g. after ``set_data``,
+    compile nothing). It is vectorised over draws when every op allows it, and called once;
     otherwise it computes one draw and is called in a Python loop.
     """
     if not outputs:
         return []
+    key = (
+        "forward",
+        tuple(v.name for v in outputs),
+        tuple(v.name for v in given),
+        tuple(sorted((k, mode_key(v)) for k, v in compile_kwargs.items())),
+    )
+    if model is None or any(v.name is None for v in [*outputs, *given]):
+        compiled = _build_forward(outputs, given, compile_kwargs)
+    else:
+        compiled = cached(model, key, lambda: _build_forward(outputs, given, compile_kwargs))
+    if compiled is None:
+        return _forward_loop(outputs, n, given, random_seed, compile_kwargs)
+    fn, batched = compiled
+    seeded_rng_updates(batched, random_seed)
+    return [np.asarray(x) for x in fn(n, *given.values())]
+
+
+def _build_forward(outputs: list, given: dict, compile_kwargs: dict):
+    """``(function of (n, *batched given values), batched outputs)``, or None if not batchable."""
     given_vars = list(given)
     n_draws = pt.scalar("n_draws", dtype="int64")
     batched_inputs = [
@@ -230,7 +280,7 @@ def _forward(outputs: list, n: int, given: dict, random_seed, mode) -> list[np.n
     ]
     try:
         batched = batch_graph(outputs, n_draws, dict(zip(given_vars, batched_inputs, strict=True)))
-        fn = _compile([n_draws, *batched_inputs], batched, random_seed, mode)
+        fn = _compile([n_draws, *batched_inputs], batched, None, compile_kwargs)
     except _NOT_VECTORISABLE as err:
         _log.debug(
             "The forward graph of %s cannot be vectorised over draws (%s: %s); drawing them in "
@@ -239,24 +289,24 @@ def _forward(outputs: list, n: int, given: dict, random_seed, mode) -> list[np.n
             type(err).__name__,
             err,
         )
-        return _forward_loop(outputs, n, given, random_seed, mode)
-    return [np.asarray(x) for x in fn(n, *given.values())]
+        return None
+    return fn, batched
 
 
-def _forward_loop(outputs: list, n: int, given: dict, random_seed, mode) -> list[np.ndarray]:
+def _forward_loop(outputs: list, n: int, given: dict, random_seed, compile_kwargs: dict) -> list[np.ndarray]:
     """Fallback of :func:`_forward`: one compiled single-draw function, called ``n`` times."""
     given_vars = list(given)
     inputs = [pt.tensor(dtype=v.dtype, shape=v.type.shape, name=v.name) for v in given_vars]
     # A second graph replacement (besides logprob/joint.py): the given variables become inputs
     # of the single-draw function. Only used when the graph cannot be vectorised.
     graphs = graph_replace(outputs, dict(zip(given_vars, inputs, strict=True)), strict=False)
-    fn = _compile(inputs, graphs, random_seed, mode)
+    fn = _compile(inputs, graphs, random_seed, compile_kwargs)
     per_draw = [fn(*(values[i] for values in given.values())) for i in range(n)]
     return [np.stack([np.asarray(d[j]) for d in per_draw]) for j in range(len(outputs))]
 
 
-def _compile(inputs: list, outputs: list, random_seed, mode):
+def _compile(inputs: list, outputs: list, random_seed, compile_kwargs: dict):
     updates = seeded_rng_updates(outputs, random_seed)
     return pytensor.function(
-        inputs, outputs, updates=updates, mode=resolve_mode(mode), on_unused_input="ignore"
+        inputs, outputs, updates=updates, on_unused_input="ignore", **compile_kwargs
     )

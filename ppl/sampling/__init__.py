@@ -1,6 +1,7 @@
 """Sampling driver, model-level step methods and conversion to InferenceData."""
 
 from ppl.sampling.assign import assign_step_methods
+from ppl.sampling.log_likelihood import compute_log_likelihood
 from ppl.sampling.mcmc import sample
 from ppl.sampling.steps import (
     HMC,
@@ -15,6 +16,7 @@ from ppl.step_methods.compound import CompoundStep
 __all__ = [
     "sample",
     "assign_step_methods",
+    "compute_log_likelihood",
     "NUTS",
     "HMC",
     "Metropolis",

@@ -293,6 +293,23 @@ def predictive_to_inference_data(
     )
 
 
+def log_likelihood_to_inference_data(model, values: dict) -> az.InferenceData:
+    """InferenceData with a ``log_likelihood`` group: name -> array ``(chain, draw, *shape)``.
+
+    Examples
+    --------
+    >>> import numpy as np, ppl
+    >>> with ppl.Model() as m:
+    ...     y = ppl.Normal("y", 0, 1, observed=[0.5, 1.0])
+    >>> log_likelihood_to_inference_data(m, {"y": np.zeros((2, 3, 2))}).log_likelihood["y"].dims
+    ('chain', 'draw', 'y_dim_0')
+    """
+    dims, coords = _dims_and_coords(model, list(values))
+    return _quiet_from_dict(
+        log_likelihood=values, coords=coords, dims=dims, attrs={"inference_library": "ppl"}
+    )
+
+
 def extend_inference_data(idata: az.InferenceData, other: az.InferenceData) -> az.InferenceData:
     """Add ``other``'s groups to ``idata`` in place (replacing groups of the same name)."""
     idata.extend(other, join="right")

@@ -261,3 +261,46 @@ def test_posterior_predictive_after_sample_extends_its_inferencedata():
     diff = y - out.posterior["lin"].values
     mcse = np.sqrt(np.mean(out.posterior["sigma"].values ** 2) / (2 * 100))
     assert np.all(np.abs(diff.mean(axis=(0, 1))) < 4 * mcse)
+
+
+def test_repeated_calls_and_new_data_reuse_the_compiled_function(compile_counter):
+    with ppl.Model() as m:
+        x = ppl.Data("x", X)
+        a = ppl.Normal("a", 0, 5)
+        b = ppl.Normal("b", 0, 5)
+        ppl.Normal("y", a + b * x, 0.5, shape=x.shape, observed=Y)
+    posterior = fake_posterior(chains=1, draws=20)
+    with m:
+        first = ppl.sample_posterior_predictive(posterior, random_seed=4)
+        compiled = compile_counter["compiled"]  # the forward function (and the observed data)
+        again = ppl.sample_posterior_predictive(posterior, random_seed=4)
+        ppl.set_data({"x": np.array([10.0, 20.0])})
+        new = ppl.sample_posterior_predictive(posterior, random_seed=4, predictions=True)
+        assert compile_counter["compiled"] == compiled
+        prior_a = ppl.sample_prior_predictive(draws=5, random_seed=9)
+        assert compile_counter["compiled"] == compiled + 1
+        prior_b = ppl.sample_prior_predictive(draws=7, random_seed=9)
+        assert compile_counter["compiled"] == compiled + 1
+    # A cached function is re-seeded: the same seed gives the same draws.
+    xr.testing.assert_equal(first.posterior_predictive, again.posterior_predictive)
+    assert new.predictions["y"].shape == (1, 20, 2)
+    np.testing.assert_array_equal(prior_a.prior["a"].values[0], prior_b.prior["a"].values[0, :5])
+
+
+def test_return_inferencedata_false_gives_arrays():
+    with regression():
+        prior = ppl.sample_prior_predictive(draws=4, random_seed=1, return_inferencedata=False)
+        pp = ppl.sample_posterior_predictive(
+            fake_posterior(chains=2, draws=3), random_seed=1, return_inferencedata=False
+        )
+    assert {k: v.shape for k, v in prior.items()} == {
+        "a": (4,), "b": (4,), "sigma": (4,), "lin": (4, 6), "y": (4, 6)
+    }
+    assert {k: v.shape for k, v in pp.items()} == {"y": (2, 3, 6)}
+
+
+def test_compile_kwargs_select_the_backend():
+    with regression():
+        c = ppl.sample_prior_predictive(draws=6, random_seed=5, compile_kwargs={"mode": "C"})
+        numba = ppl.sample_prior_predictive(draws=6, random_seed=5)
+    xr.testing.assert_allclose(c.prior, numba.prior)
