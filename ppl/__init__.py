@@ -23,6 +23,7 @@ from ppl.model.data import Data, set_data
 from ppl.model.deterministic import Deterministic
 from ppl.model.model import Model
 from ppl.model.potential import Potential
+from ppl.optimize import find_MAP
 from ppl.sampling import (
     HMC,
     NUTS,
@@ -53,6 +54,7 @@ __all__ = [
     "sample_prior_predictive",
     "sample_posterior_predictive",
     "sample",
+    "find_MAP",
     "compute_log_likelihood",
     "NUTS",
     "HMC",

@@ -88,6 +88,8 @@ FUNCTION_KEYWORDS = {
     "set_data": ["new_data", "model", "coords"],
     "Data": ["name", "value", "dims", "coords", "model"],
     "draw": ["vars", "draws", "random_seed"],
+    "find_MAP": ["start", "vars", "method", "return_raw", "include_transformed", "progressbar",
+                 "maxeval", "model", "seed"],
 }
 
 

@@ -12,7 +12,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-__all__ = ["chain_progress"]
+__all__ = ["chain_progress", "iteration_progress"]
 
 
 class _Silent:
@@ -62,3 +62,40 @@ def chain_progress(enabled: bool):
     )
     with progress:
         yield _Bars(progress)
+
+
+class _SilentIterations:
+    def update(self, completed: int, **fields) -> None:
+        return None
+
+
+class _IterationBar:
+    def __init__(self, progress: Progress, task):
+        self.progress, self.task = progress, task
+
+    def update(self, completed: int, **fields) -> None:
+        self.progress.update(self.task, completed=completed, **fields)
+
+
+@contextlib.contextmanager
+def iteration_progress(enabled: bool, description: str, total: int, status: str):
+    """Yield an object with ``update(completed, **fields)``, shown as one bar (or nothing).
+
+    ``status`` is a format string over the fields, e.g. ``"logp = {task.fields[logp]:.4g}"``;
+    the fields it names start as nan.
+    """
+    if not enabled:
+        yield _SilentIterations()
+        return
+    progress = Progress(
+        TextColumn(description),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(status),
+        TimeRemainingColumn(),
+        transient=False,
+    )
+    names = [part.split("]")[0] for part in status.split("task.fields[")[1:]]
+    with progress:
+        task = progress.add_task(description, total=total, **dict.fromkeys(names, float("nan")))
+        yield _IterationBar(progress, task)
