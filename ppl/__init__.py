@@ -4,6 +4,7 @@ Public names only; no logic lives here.
 """
 
 from ppl import math, transforms
+from ppl.blackbox import blackbox, check_gradient, from_jax, from_torch
 from ppl.compiled import DictToArrayBijection, RaveledVars, ValueGradFunction
 from ppl.distributions import *  # noqa: F403
 from ppl.distributions import __all__ as _distributions_all
@@ -24,6 +25,15 @@ from ppl.model.deterministic import Deterministic
 from ppl.model.model import Model
 from ppl.model.potential import Potential
 from ppl.optimize import find_MAP
+from ppl.variational import (
+    ADVI,
+    CheckParametersConvergence,
+    FullRankADVI,
+    adagrad_window,
+    adam,
+    fit,
+    sgd,
+)
 from ppl.sampling import (
     HMC,
     NUTS,
@@ -55,6 +65,13 @@ __all__ = [
     "sample_posterior_predictive",
     "sample",
     "find_MAP",
+    "fit",
+    "ADVI",
+    "FullRankADVI",
+    "CheckParametersConvergence",
+    "adam",
+    "adagrad_window",
+    "sgd",
     "compute_log_likelihood",
     "NUTS",
     "HMC",
@@ -76,4 +93,8 @@ __all__ = [
     "TransformError",
     "math",
     "transforms",
+    "blackbox",
+    "from_jax",
+    "from_torch",
+    "check_gradient",
 ]

@@ -11,6 +11,7 @@ from ppl.model.compile_cache import cached
 from ppl.model.context import modelcontext
 from ppl.model.initial_point import make_initial_point_fn
 from ppl.sampling.assign import VarLayout, assign_step_methods
+from ppl.sampling.init_advi import ADVI_INITS, advi_init
 from ppl.sampling.parallel import ChainSpec, run_chains
 from ppl.sampling.progress import chain_progress
 from ppl.sampling.to_arviz import SamplingWarning, convergence_warnings, to_inference_data
@@ -23,7 +24,7 @@ _NUTS_OPTIONS = {
     "target_accept", "max_treedepth", "max_energy_error", "step_size", "step_scale",
     "dense_mass", "adapt_step_size", "adapt_mass_matrix",
 }
-_INITS = {"jitter+adapt_diag", "adapt_diag", "jitter+adapt_full", "adapt_full", "auto"}
+_INITS = {"jitter+adapt_diag", "adapt_diag", "jitter+adapt_full", "adapt_full", "auto", *ADVI_INITS}
 
 
 def init_points(model, chains: int, rngs, *, init: str, initvals=None, max_retries: int = 10):
@@ -95,6 +96,7 @@ def sample(
     initvals=None,
     init: str = "jitter+adapt_diag",
     jitter_max_retries: int = 10,
+    n_init: int = 200_000,
     target_accept: float | None = None,
     discard_tuned_samples: bool = True,
     compute_convergence_checks: bool = True,
@@ -134,7 +136,10 @@ def sample(
         Start values (constrained space): a dict, or a list of dicts (one per chain).
     init
         ``"jitter+adapt_diag"`` (default), ``"adapt_diag"``, ``"jitter+adapt_full"``,
-        ``"adapt_full"`` or ``"auto"``.
+        ``"adapt_full"``, ``"auto"``, ``"advi+adapt_diag"`` (start points and initial diagonal
+        mass matrix from a mean-field ADVI fit, then adapted) or ``"advi"`` (not adapted).
+    n_init
+        Maximum ADVI iterations for the ``"advi"`` inits (the fit stops once it converges).
     target_accept
         NUTS target acceptance (default 0.8).
     discard_tuned_samples
@@ -189,7 +194,13 @@ def sample(
         raise SamplingError("The model has no free variables to sample.")
     seeds = np.random.SeedSequence(random_seed).spawn(chains)
     rngs = [np.random.default_rng(s) for s in seeds]
-    starts = init_points(model, chains, rngs, init=init, initvals=initvals, max_retries=jitter_max_retries)
+    if init in ADVI_INITS:
+        starts, advi_options = advi_init(
+            model, chains, init=init, n_init=n_init, random_seed=random_seed, progressbar=progressbar
+        )
+        options = {**advi_options, **options}
+    else:
+        starts = init_points(model, chains, rngs, init=init, initvals=initvals, max_retries=jitter_max_retries)
     steps = assign_step_methods(model, step, nuts_kwargs=options, mode=mode)
     layout = VarLayout(starts[0], [v.name for v in model.value_vars])
     _log.info("Sampling %d chains with %s", chains, steps)

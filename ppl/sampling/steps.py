@@ -144,18 +144,30 @@ class BlockStep:
         return f"{type(self).__name__}([{', '.join(v.name for v in self.value_vars)}])"
 
 
-class NUTS(BlockStep):
+class _Hamiltonian(BlockStep):
+    needs_grad = True
+
+    def _make(self, fn, dim):
+        options = dict(self.options)
+        inv_mass = options.get("inv_mass")
+        if isinstance(inv_mass, dict):
+            # Per variable (e.g. from an ADVI init): flatten in this block's order.
+            options["inv_mass"] = np.concatenate(
+                [np.ravel(inv_mass[name]) for name, *_ in fn.point_map_info]
+            )
+        return self.array_cls(fn, dim, **options)
+
+
+class NUTS(_Hamiltonian):
     """No-U-Turn Sampler on continuous variables (see :class:`ppl.step_methods.hmc.nuts.NUTS`)."""
 
     array_cls = array_nuts.NUTS
-    needs_grad = True
 
 
-class HMC(BlockStep):
+class HMC(_Hamiltonian):
     """Hamiltonian Monte Carlo with a fixed path length, on continuous variables."""
 
     array_cls = array_hmc.HMC
-    needs_grad = True
 
 
 class Metropolis(BlockStep):
