@@ -65,9 +65,23 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def log_ndtr(z):
-    """``log(Phi(z))``, the log standard-normal CDF, accurate in the lower tail."""
-    return pt.switch(
-        z < -1.0,
-        pt.log(pt.erfcx(-z / np.sqrt(2.0)) / 2.0) - z**2 / 2.0,
-        pt.log1p(-pt.erfc(z / np.sqrt(2.0)) / 2.0),
-    )
+    """``log(Phi(z))`` to full precision for every ``z``, from ``erfc`` and an asymptotic series.
+
+    Built on ``erfc`` rather than ``erfcx``: PyTensor 3.0.7 rewrites ``log(erfcx(t) / 2.0)`` into
+    ``log(erfcx(t)) + log(0.5)`` with ``log(0.5)`` computed in float32 (an absolute error of
+    2e-9), and ``erfcx`` reaches Numba as a SciPy Cython function pointer, which Numba cannot
+    cache (it is compiled again in every process, for every graph that uses it). ``erfc`` has
+    neither problem; below z = -37,
+    where it would underflow, the asymptotic series of Mills' ratio is exact to double precision.
+    Each branch gets inputs clipped to its own range, so that no branch makes a nan gradient.
+    """
+    t_mid = pt.clip(z, -37.0, -1.0) / np.sqrt(2.0)
+    middle = pt.log(pt.erfc(-t_mid)) - np.log(2.0)  # Phi = erfc(-z / sqrt 2) / 2
+    upper = pt.log1p(-pt.erfc(pt.maximum(z, -1.0) / np.sqrt(2.0)) / 2.0)
+    z_far = pt.minimum(z, -37.0)
+    w = 1.0 / pt.square(z_far)
+    series = 10395.0  # sum_k (-1)^k (2k - 1)!! w^k in Horner form; next term < 2e-17
+    for coef in (-945.0, 105.0, -15.0, 3.0, -1.0, 1.0):
+        series = coef + w * series
+    far = -0.5 * pt.square(z_far) - 0.5 * LOG_2PI - pt.log(-z_far) + pt.log(series)
+    return pt.switch(z < -37.0, far, pt.switch(z < -1.0, middle, upper))

@@ -1,6 +1,7 @@
 """Transforms to an unconstrained space, with their log-Jacobians."""
 
 from ppl.transforms.chain import Chain, ChainedTransform
+from ppl.transforms.circular import CircularTransform, circular
 from ppl.transforms.elementwise import Interval, LogOddsTransform, LogTransform, log, logodds
 from ppl.transforms.ordered import OrderedTransform, ordered
 from ppl.transforms.simplex import SimplexTransform, simplex, sum_to_1
@@ -20,4 +21,6 @@ __all__ = [
     "ordered",
     "simplex",
     "sum_to_1",
+    "CircularTransform",
+    "circular",
 ]

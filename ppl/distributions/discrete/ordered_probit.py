@@ -1,6 +1,5 @@
 """Ordered probit distribution (ordinal regression with a normal latent variable)."""
 
-import numpy as np
 import pytensor.tensor as pt
 from pytensor.tensor.random.basic import CategoricalRV
 
@@ -15,7 +14,7 @@ from ppl.distributions.discrete._ordered import (
 )
 from ppl.distributions.distribution import Discrete, as_float, batch_broadcast
 from ppl.logprob.checks import check_parameters, labelled
-from ppl.math import logdiffexp
+from ppl.math import log_ndtr, logdiffexp
 
 __all__ = ["OrderedProbit", "OrderedProbitRV", "ordered_probit"]
 
@@ -30,21 +29,6 @@ class OrderedProbitRV(CategoricalRV):
 ordered_probit = OrderedProbitRV()
 
 
-def _log_ndtr(z):
-    """``log(Phi(z))`` as :func:`ppl.math.log_ndtr`, each branch fed only its own inputs.
-
-    ``ppl.math.log_ndtr`` evaluates both branches at every ``z``; the unused one can be infinite
-    there, and its zero-weighted gradient is then NaN unless graph rewrites remove it. Here each
-    branch gets a safe input (the double-``switch`` idiom), so the gradient is finite in any mode.
-    """
-    lower = z < -1.0
-    z_tail = pt.switch(lower, z, -1.0)
-    z_body = pt.switch(lower, 0.0, z)
-    tail = pt.log(pt.erfcx(-z_tail / np.sqrt(2.0)) / 2.0) - pt.square(z_tail) / 2.0
-    body = pt.log1p(-pt.erfc(z_body / np.sqrt(2.0)) / 2.0)
-    return pt.switch(lower, tail, body)
-
-
 def log_diff_ndtr(a, b):
     r"""``log(Phi(b) - Phi(a))`` for ``a <= b``, taken in the tail where both terms are small.
 
@@ -54,15 +38,15 @@ def log_diff_ndtr(a, b):
     upper = a > 0
     hi = pt.switch(upper, -a, b)
     lo = pt.switch(upper, -b, a)
-    return logdiffexp(_log_ndtr(hi), _log_ndtr(lo))
+    return logdiffexp(log_ndtr(hi), log_ndtr(lo))
 
 
 def log_probabilities(eta, cutpoints, sigma):
     """Log class probabilities ``log(Phi((c_k - eta) / sigma) - Phi((c_{k-1} - eta) / sigma))``."""
     z = (cutpoints - pt.shape_padright(eta)) / pt.shape_padright(sigma)
-    first = _log_ndtr(z[..., :1])
+    first = log_ndtr(z[..., :1])
     middle = log_diff_ndtr(z[..., :-1], z[..., 1:])
-    last = _log_ndtr(-z[..., -1:])
+    last = log_ndtr(-z[..., -1:])
     return pt.concatenate([first, middle, last], axis=-1)
 
 
