@@ -63,6 +63,10 @@ DISTRIBUTIONS = {
     "MvNormal": ["mu", "cov", "tau", "chol", "lower", "method"],
     "Dirichlet": ["a"],
     "Multinomial": ["n", "p"],
+    "MvStudentT": ["nu", "Sigma", "mu", "scale", "tau", "chol", "lower"],
+    "DirichletMultinomial": ["n", "a"],
+    "LKJCorr": ["n", "eta", "return_matrix"],
+    "ZeroSumNormal": ["sigma", "n_zerosum_axes", "support_shape"],
 }
 
 MODEL_API = [

@@ -221,17 +221,23 @@ class Distribution:
         )
 
     @classmethod
-    def dist(cls, dist_params, *, shape=None, size=None, rng=None, **unknown) -> Variable:
+    def dist(cls, dist_params, *, shape=None, size=None, rng=None, rv_op=None, **unknown) -> Variable:
         """Create the random variable without a model (``ppl.Normal.dist(0, 1)``).
 
-        Subclasses convert their PyMC-style arguments and call this with the op's parameters.
+        Subclasses convert their PyMC-style arguments and call this with the op's parameters,
+        and ``rv_op`` when the op instance depends on the arguments (it must have the type of
+        ``cls.rv_op``; ``ZeroSumNormal``'s signature depends on its number of zero-sum axes).
         """
         label = current_label.get() or cls.__name__
         if unknown:
             _raise_unknown(cls, unknown, label)
         if cls.rv_op is None:
             raise TypeError(f"{cls.__name__} has no rv_op and cannot be instantiated.")
-        op = cls.rv_op
+        op = cls.rv_op if rv_op is None else rv_op
+        if type(op) is not type(cls.rv_op):
+            raise TypeError(
+                f"{label}: op {op} has type {type(op).__name__}, expected {type(cls.rv_op).__name__}."
+            )
         if shape is not None and size is not None:
             raise ShapeError(f"{label}: give shape or size, not both (got shape={shape}, size={size}).")
         full_shape = None

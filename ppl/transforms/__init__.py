@@ -2,10 +2,12 @@
 
 from ppl.transforms.chain import Chain, ChainedTransform
 from ppl.transforms.circular import CircularTransform, circular
+from ppl.transforms.correlation import CPCTransform
 from ppl.transforms.elementwise import Interval, LogOddsTransform, LogTransform, log, logodds
 from ppl.transforms.ordered import OrderedTransform, ordered
 from ppl.transforms.simplex import SimplexTransform, simplex, sum_to_1
 from ppl.transforms.transform import Transform
+from ppl.transforms.zerosum import ZeroSumTransform
 
 __all__ = [
     "Transform",
@@ -21,6 +23,8 @@ __all__ = [
     "ordered",
     "simplex",
     "sum_to_1",
+    "ZeroSumTransform",
+    "CPCTransform",
     "CircularTransform",
     "circular",
 ]
