@@ -43,8 +43,10 @@ from ppl.sampling import (
     Metropolis,
     Slice,
     assign_step_methods,
+    Parameter,
     compute_log_likelihood,
     sample,
+    sample_function,
 )
 
 __version__ = "0.1.0.dev0"
@@ -73,6 +75,8 @@ __all__ = [
     "adagrad_window",
     "sgd",
     "compute_log_likelihood",
+    "sample_function",
+    "Parameter",
     "NUTS",
     "HMC",
     "Metropolis",
