@@ -1,6 +1,7 @@
 """Distributions: one module per distribution, grouped by family."""
 
-from ppl.distributions import continuous, discrete, multivariate
+from ppl.distributions import composite, continuous, discrete, multivariate
+from ppl.distributions.composite import *  # noqa: F403
 from ppl.distributions.continuous import *  # noqa: F403
 from ppl.distributions.discrete import *  # noqa: F403
 from ppl.distributions.distribution import Continuous, Discrete, Distribution
@@ -14,4 +15,5 @@ __all__ = [
     *continuous.__all__,
     *discrete.__all__,
     *multivariate.__all__,
+    *composite.__all__,
 ]

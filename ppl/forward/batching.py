@@ -27,6 +27,8 @@ from pytensor.tensor.extra_ops import broadcast_shape
 from pytensor.tensor.random.op import RandomVariable
 from pytensor.tensor.type_other import NoneTypeT
 
+from ppl.distributions.symbolic import inline_symbolic_rvs
+
 __all__ = ["batch_graph"]
 
 
@@ -69,6 +71,7 @@ def batch_graph(
     """
     n = pt.as_tensor_variable(n, dtype="int64") if not isinstance(n, Variable) else n
     batched: dict[Variable, Variable] = dict(given or {})
+    outputs = inline_symbolic_rvs(outputs, stop_at=list(batched))  # composites as their graphs
     for node in toposort(list(outputs), blockers=list(batched)):
         new_inputs = [batched.get(inp, inp) for inp in node.inputs]
         if isinstance(node.op, RandomVariable):

@@ -9,6 +9,7 @@ from pytensor.graph.traversal import ancestors, applys_between
 from pytensor.tensor.random.type import RandomGeneratorType
 
 from ppl.compiled.modes import resolve_mode
+from ppl.distributions.symbolic import inline_symbolic_rvs
 
 __all__ = ["draw", "seeded_rng_updates"]
 
@@ -70,7 +71,7 @@ def draw(vars, draws: int = 1, random_seed=None, *, mode=None):
     (10, 3)
     """
     single = isinstance(vars, Variable)
-    outputs = [vars] if single else list(vars)
+    outputs = inline_symbolic_rvs([vars] if single else list(vars))
     updates = seeded_rng_updates(outputs, random_seed)
     fn = pytensor.function([], outputs, updates=updates, mode=resolve_mode(mode))
     if draws == 1:

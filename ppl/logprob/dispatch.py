@@ -26,6 +26,9 @@ __all__ = [
     "icdf",
     "support_point",
     "dist_params",
+    "draw_shape",
+    "is_random_node",
+    "CompositeRandomOp",
     "label_for",
     "register_name",
 ]
@@ -74,6 +77,40 @@ def _support_point(op, rv, size, *params):
     raise _missing("support_point", _support_point, op)
 
 
+class CompositeRandomOp:
+    """Interface of ops that draw a random variable through an inner graph of other ones.
+
+    Implemented by :class:`ppl.distributions.symbolic.SymbolicRandomVariable` (Mixture,
+    Truncated, ...); declared here so that this layer recognises those ops without importing the
+    distributions.
+    """
+
+    def dist_params(self, node) -> list[Variable]:
+        """The parameters of the node: its inputs without the random generators."""
+        raise NotImplementedError(f"{type(self).__name__} must define dist_params.")
+
+    def draw_shape(self, node) -> tuple:
+        """Symbolic shape of the node's draw, computed from its inputs without drawing."""
+        raise NotImplementedError(f"{type(self).__name__} must define draw_shape.")
+
+
+def is_random_node(node) -> bool:
+    """Whether ``node`` draws a random variable: a ``RandomVariable`` or a composite one.
+
+    The one test of "is this a random variable?" shared by logp dispatch, shape evaluation and
+    the check for random variables left in a log-density graph.
+    """
+    return node is not None and isinstance(node.op, (RandomVariable, CompositeRandomOp))
+
+
+def draw_shape(node) -> tuple:
+    """Symbolic shape of the draw of a random node, from its size and parameters (no draw)."""
+    op = node.op
+    if isinstance(op, RandomVariable):
+        return tuple(op._infer_shape(op.size_param(node), op.dist_params(node)))
+    return tuple(op.draw_shape(node))
+
+
 def label_for(rv: Variable) -> str:
     """``"Normal 'x'"`` for a named variable, ``"Normal"`` for an unnamed one."""
     op = rv.owner.op if rv.owner is not None else None
@@ -86,7 +123,7 @@ def dist_params(rv: Variable) -> list[Variable]:
     node = rv.owner
     if node is None:
         raise ModelError(f"{rv} is not the output of a distribution (it has no owner node).")
-    if isinstance(node.op, RandomVariable):
+    if is_random_node(node):
         return list(node.op.dist_params(node))
     return list(node.inputs)
 

@@ -12,9 +12,9 @@ import pytensor.tensor as pt
 from pytensor.graph.basic import Variable, clone_get_equiv
 from pytensor.graph.fg import FunctionGraph
 from pytensor.graph.traversal import applys_between, graph_inputs
-from pytensor.tensor.random.op import RandomVariable
 
 from ppl.exceptions import ModelError
+from ppl.logprob.dispatch import is_random_node
 from ppl.logprob.dispatch import logp as rv_logp
 from ppl.transforms.transform import Transform
 
@@ -134,8 +134,9 @@ def logp_terms(
 def _random_variables_in(graphs: Sequence[Variable]) -> list[str]:
     found = []
     for node in applys_between(list(graph_inputs(graphs)), graphs):
-        if isinstance(node.op, RandomVariable):
-            found.append(str(node.outputs[1]))
+        if is_random_node(node):  # a RandomVariable or a composite (Mixture, ...) as a whole
+            found.append(str(node.default_output()))
+            continue
         inner = getattr(node.op, "fgraph", None)  # Scan, OpFromGraph: look inside
         if inner is not None:
             found.extend(_random_variables_in(inner.outputs))
@@ -148,6 +149,8 @@ def _check_no_random_variables(graphs: Sequence[Variable]) -> None:
     if found:
         raise ModelError(
             f"Model: the log-density graph still contains random variables {sorted(set(found))}. "
-            "Hint: a pytensor.scan (or OpFromGraph) inner function that uses model variables "
+            "Hint: a distribution used as a parameter must be a named model variable "
+            "(ppl.Normal('x', ...), not ppl.Normal.dist(...)); a pytensor.scan (or OpFromGraph) "
+            "inner function that uses model variables "
             "must receive them explicitly, e.g. pytensor.scan(..., non_sequences=[mu, sigma])."
         )

@@ -3,9 +3,9 @@
 import pytensor
 import pytensor.tensor as pt
 from pytensor.graph.basic import Variable
-from pytensor.tensor.random.op import RandomVariable
 
 from ppl.compiled.modes import QUICK_MODE
+from ppl.logprob.dispatch import draw_shape, is_random_node
 
 __all__ = ["evaluate_shape"]
 
@@ -16,8 +16,8 @@ def evaluate_shape(var: Variable) -> tuple[int, ...]:
     if all(s is not None for s in static):
         return tuple(int(s) for s in static)
     node = var.owner
-    if node is not None and isinstance(node.op, RandomVariable):
-        shape = node.op._infer_shape(node.op.size_param(node), node.op.dist_params(node))
+    if is_random_node(node):
+        shape = draw_shape(node)
         expr = pt.as_tensor_variable(shape) if len(shape) else pt.zeros(0, dtype="int64")
     else:
         expr = var.shape

@@ -8,6 +8,7 @@ from ppl.logprob.dispatch import support_point
 from ppl.testing import Rplus, Rplus_nonzero, check_draws, check_icdf, check_logcdf, check_logp
 
 
+@pytest.mark.usefixtures("numba_backend")
 def test_logp_matches_scipy():
     check_logp(ppl.Exponential, Rplus, {"lam": Rplus_nonzero},
                lambda value, lam: st.expon.logpdf(value, scale=1 / lam))

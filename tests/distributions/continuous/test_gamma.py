@@ -13,6 +13,7 @@ def _scipy_logpdf(value, alpha, scale):
     return np.where(value == np.inf, -np.inf, st.gamma.logpdf(value, alpha, scale=scale))
 
 
+@pytest.mark.usefixtures("numba_backend")
 def test_logp_matches_scipy():
     check_logp(ppl.Gamma, Rplus, {"alpha": Rplus_nonzero, "beta": Rplus_nonzero},
                lambda value, alpha, beta: _scipy_logpdf(value, alpha, 1 / beta))

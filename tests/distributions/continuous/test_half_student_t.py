@@ -43,6 +43,7 @@ def test_logcdf_matches_scipy():
     check_logcdf(ppl.HalfStudentT, Rplus, {"nu": Rplus_nonzero, "sigma": Rplus_nonzero}, _logcdf)
 
 
+@pytest.mark.usefixtures("numba_backend")
 def test_icdf_matches_scipy():
     check_icdf(ppl.HalfStudentT, {"nu": Rplus_nonzero, "sigma": Rplus_nonzero},
                lambda q, nu, sigma: st.t.ppf((1.0 + q) / 2.0, nu, scale=sigma))
