@@ -10,6 +10,7 @@ with ``runpy``. :func:`pack_function` sends such functions by value too, and
 suggests a fix.
 """
 
+import importlib.machinery
 import importlib.util
 import sys
 from collections.abc import Callable
@@ -42,6 +43,12 @@ def _importable(module_name: str | None) -> bool:
         return False
     module = sys.modules.get(module_name)
     if module is None:
+        return False
+    # The top-level package must be found on sys.path itself: find_spec of a dotted name would
+    # also accept a parent package that only sys.modules knows (pytest's importlib mode imports
+    # test modules that way), which a fresh worker process cannot import.
+    top = module_name.partition(".")[0]
+    if top not in sys.builtin_module_names and importlib.machinery.PathFinder.find_spec(top, sys.path) is None:
         return False
     try:
         spec = importlib.util.find_spec(module_name)
