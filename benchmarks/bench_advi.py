@@ -24,7 +24,9 @@ import time
 import numpy as np
 
 import ppl
-from benchmarks.models import logistic_regression
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from models import logistic_regression  # noqa: E402
 
 
 def flat_moments(draws: dict) -> tuple[np.ndarray, np.ndarray]:
