@@ -14,6 +14,7 @@ from pytensor.tensor.random.type import RandomGeneratorType
 
 from ppl.compiled.modes import resolve_mode
 from ppl.exceptions import ShapeError
+from ppl.distributions.symbolic import inline_symbolic_rvs
 from ppl.forward.batching import batch_graph
 from ppl.forward.draw import seeded_rng_updates
 from ppl.model.compile_cache import cached, mode_key
@@ -296,6 +297,9 @@ def _build_forward(outputs: list, given: dict, compile_kwargs: dict):
 def _forward_loop(outputs: list, n: int, given: dict, random_seed, compile_kwargs: dict) -> list[np.ndarray]:
     """Fallback of :func:`_forward`: one compiled single-draw function, called ``n`` times."""
     given_vars = list(given)
+    # Composite variables as their inner graphs, as in batch_graph: seeded_rng_updates only
+    # knows RandomVariable nodes, and would leave a composite's generators un-updated.
+    outputs = inline_symbolic_rvs(outputs, stop_at=given_vars)
     inputs = [pt.tensor(dtype=v.dtype, shape=v.type.shape, name=v.name) for v in given_vars]
     # A second graph replacement (besides logprob/joint.py): the given variables become inputs
     # of the single-draw function. Only used when the graph cannot be vectorised.

@@ -304,3 +304,16 @@ def test_compile_kwargs_select_the_backend():
         c = ppl.sample_prior_predictive(draws=6, random_seed=5, compile_kwargs={"mode": "C"})
         numba = ppl.sample_prior_predictive(draws=6, random_seed=5)
     xr.testing.assert_allclose(c.prior, numba.prior)
+
+
+def test_fallback_loop_draws_composites_afresh_every_draw(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise NotImplementedError("no vectorised form")
+
+    monkeypatch.setattr(predictive, "batch_graph", refuse)
+    with ppl.Model():
+        ppl.Mixture("m", w=[0.5, 0.5], comp_dists=[ppl.Normal.dist(-3, 1), ppl.Normal.dist(3, 1)])
+        prior = ppl.sample_prior_predictive(draws=40, random_seed=2)
+    draws = prior.prior["m"].values[0]
+    assert len(np.unique(draws)) == 40
+    assert (draws < 0).any() and (draws > 0).any()
