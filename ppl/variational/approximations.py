@@ -44,6 +44,7 @@ class Approximation:
             np.concatenate([np.ravel(start[n]) for n in self.names]).astype("float64"), name="mu"
         )
         self.hist = np.empty(0)
+        self._moments: tuple | None = None  # (parameter bytes, (mean, std)) of the last estimate
 
     # -- symbolic pieces for the ELBO ----------------------------------------------------------
     @property
@@ -111,6 +112,13 @@ class Approximation:
         return idata
 
     def _constrained_moments(self) -> tuple[dict, dict]:
+        # .mean and .std share one estimate per parameter state (10,000 draws each otherwise).
+        key = b"".join(p.get_value(borrow=True).tobytes() for p in self.params)
+        if self._moments is None or self._moments[0] != key:
+            self._moments = (key, self._estimate_moments())
+        return self._moments[1]
+
+    def _estimate_moments(self) -> tuple[dict, dict]:
         draws = self.sample(_MOMENT_DRAWS, random_seed=0, return_inferencedata=False)
         free = {rv.name for rv in self.model.free_RVs}
         mean = {k: v.mean(axis=0) for k, v in draws.items() if k in free}
