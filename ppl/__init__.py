@@ -24,6 +24,7 @@ from ppl.model.data import Data, set_data
 from ppl.model.deterministic import Deterministic
 from ppl.model.model import Model
 from ppl.model.potential import Potential
+from ppl.transforms.cholesky import expand_packed_triangular
 from ppl.optimize import find_MAP
 from ppl.variational import (
     ADVI,
@@ -75,6 +76,7 @@ __all__ = [
     "adagrad_window",
     "sgd",
     "compute_log_likelihood",
+    "expand_packed_triangular",
     "sample_function",
     "Parameter",
     "NUTS",

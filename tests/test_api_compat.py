@@ -71,6 +71,9 @@ DISTRIBUTIONS = {
     "DirichletMultinomial": ["n", "a"],
     "LKJCorr": ["n", "eta", "return_matrix"],
     "ZeroSumNormal": ["sigma", "n_zerosum_axes", "support_shape"],
+    "LKJCholeskyCov": ["eta", "n", "sd_dist"],
+    "GaussianRandomWalk": ["mu", "sigma", "init_dist", "steps"],
+    "AR": ["rho", "sigma", "tau", "constant", "init_dist", "ar_order", "steps"],
 }
 
 MODEL_API = [
@@ -130,6 +133,7 @@ FUNCTION_KEYWORDS = {
     "draw": ["vars", "draws", "random_seed"],
     "fit": ["n", "method", "model", "random_seed", "start", "inf_kwargs", "progressbar",
             "obj_optimizer", "callbacks", "obj_n_mc"],
+    "expand_packed_triangular": ["n", "packed", "lower", "diagonal_only"],
     "adam": ["loss_or_grads", "params", "learning_rate", "beta1", "beta2", "epsilon"],
     "adagrad_window": ["loss_or_grads", "params", "learning_rate", "epsilon", "n_win"],
     "find_MAP": ["start", "vars", "method", "return_raw", "include_transformed", "progressbar",

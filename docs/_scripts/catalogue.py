@@ -5,9 +5,15 @@ import pathlib
 import re
 
 import ppl
-from ppl.distributions import continuous, discrete, multivariate
+from ppl.distributions import composite, continuous, discrete, multivariate, timeseries
 
-FAMILIES = {"Continuous": continuous, "Discrete": discrete, "Multivariate": multivariate}
+FAMILIES = {
+    "Continuous": continuous,
+    "Discrete": discrete,
+    "Multivariate": multivariate,
+    "Time series": timeseries,
+    "Composite": composite,
+}
 
 
 def _support(cls) -> str:

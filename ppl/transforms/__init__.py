@@ -1,6 +1,7 @@
 """Transforms to an unconstrained space, with their log-Jacobians."""
 
 from ppl.transforms.chain import Chain, ChainedTransform
+from ppl.transforms.cholesky import CholeskyCovPacked
 from ppl.transforms.circular import CircularTransform, circular
 from ppl.transforms.correlation import CPCTransform
 from ppl.transforms.elementwise import Interval, LogOddsTransform, LogTransform, log, logodds
@@ -25,6 +26,7 @@ __all__ = [
     "sum_to_1",
     "ZeroSumTransform",
     "CPCTransform",
+    "CholeskyCovPacked",
     "CircularTransform",
     "circular",
 ]

@@ -2,6 +2,7 @@
 
 from ppl.distributions.multivariate.dirichlet import Dirichlet
 from ppl.distributions.multivariate.dirichlet_multinomial import DirichletMultinomial
+from ppl.distributions.multivariate.lkj_cholesky_cov import LKJCholeskyCov
 from ppl.distributions.multivariate.lkj_corr import LKJCorr
 from ppl.distributions.multivariate.multinomial import Multinomial
 from ppl.distributions.multivariate.mv_normal import MvNormal
@@ -15,5 +16,6 @@ __all__: list[str] = [
     "MvStudentT",
     "DirichletMultinomial",
     "LKJCorr",
+    "LKJCholeskyCov",
     "ZeroSumNormal",
 ]
