@@ -28,6 +28,7 @@ from ppl.transforms.cholesky import expand_packed_triangular
 from ppl.optimize import find_MAP
 from ppl.variational import (
     ADVI,
+    CheckELBOConvergence,
     CheckParametersConvergence,
     FullRankADVI,
     adagrad_window,
@@ -72,6 +73,7 @@ __all__ = [
     "ADVI",
     "FullRankADVI",
     "CheckParametersConvergence",
+    "CheckELBOConvergence",
     "adam",
     "adagrad_window",
     "sgd",

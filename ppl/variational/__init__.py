@@ -1,7 +1,7 @@
 """Variational inference: ``ppl.fit`` (mean-field and full-rank ADVI) and its optimisers."""
 
 from ppl.variational.approximations import Approximation, FullRank, MeanField
-from ppl.variational.callbacks import CheckParametersConvergence
+from ppl.variational.callbacks import CheckELBOConvergence, CheckParametersConvergence
 from ppl.variational.inference import ADVI, FullRankADVI, fit
 from ppl.variational.optimizers import adagrad_window, adam, sgd
 
@@ -13,6 +13,7 @@ __all__ = [
     "MeanField",
     "FullRank",
     "CheckParametersConvergence",
+    "CheckELBOConvergence",
     "adam",
     "adagrad_window",
     "sgd",

@@ -78,6 +78,46 @@ def test_same_seed_same_fit_and_second_call_continues():
     again = ppl.fit(n=200, method=inference, progressbar=False)
     assert again is first and len(again.hist) == 500
     np.testing.assert_array_equal(again.hist, a.hist)
+    # The first call returned an averaged mean; the second continued from the optimiser's own.
+    np.testing.assert_array_equal(again.mean_unconstrained, a.mean_unconstrained)
+
+
+def test_tail_average_covers_the_last_half_of_the_iterations():
+    import pytensor
+
+    from ppl.variational.inference import _TailAverage
+
+    theta = pytensor.shared(np.array([0.0, 0.0]), name="theta")
+    average = _TailAverage([theta])
+    restart = pytensor.tensor.scalar("restart", dtype="int8")
+    new = theta + np.array([1.0, 10.0])  # iterate t is (t, 10 t)
+    step = pytensor.function([restart], [], updates={theta: new, **average.updates([new], restart)})
+    for t in range(1, 51):
+        step(np.int8(t & (t - 1) == 0))
+        window = np.arange(2 ** int(np.log2(t)) // 2 or 1, t + 1)  # iterations P/2 .. T
+        np.testing.assert_allclose(average.values()[0], [window.mean(), 10 * window.mean()])
+
+
+def test_averaging_removes_the_jitter_of_a_large_learning_rate():
+    errors = {True: [], False: []}
+    for average in errors:
+        for seed in (1, 2, 3):
+            approx = ppl.fit(n=4000, model=conjugate_normal(), random_seed=seed, progressbar=False,
+                             obj_optimizer=ppl.adam(learning_rate=0.05), average=average)
+            errors[average].append(abs(approx.mean["mu"] - EXACT_MEAN) / EXACT_SD)
+    # Measured: averaged 0.006-0.011 sd; last iterates 0.017-0.10 sd.
+    assert max(errors[True]) < 0.03
+    assert max(errors[False]) > 2 * max(errors[True])
+
+
+def test_elbo_convergence_callback_stops_at_the_plateau():
+    approx = ppl.fit(n=100_000, model=conjugate_normal(), random_seed=1, progressbar=False,
+                     callbacks=[ppl.CheckELBOConvergence(every=1000)])
+    assert 2000 <= len(approx.hist) < 20_000
+    assert abs(approx.mean["mu"] - EXACT_MEAN) < 0.1 * EXACT_SD
+    assert abs(approx.std["mu"] / EXACT_SD - 1) < 0.1
+    with pytest.raises(ValueError, match="every=1"):
+        ppl.CheckELBOConvergence(every=1)
 
 
 def test_convergence_callback_stops_early():
