@@ -107,6 +107,7 @@ def sample(
     mode=None,
     executor=None,
     mp_ctx: str | None = None,
+    blas_cores: int | str | None = "auto",
     **kwargs,
 ):
     """Draw samples from the posterior with NUTS and/or Metropolis/Gibbs steps.
@@ -162,6 +163,11 @@ def sample(
         Start method of worker processes: ``"fork"`` (default on Linux: workers inherit the
         compiled model), ``"spawn"`` or ``"forkserver"`` (the model is sent by value; scripts
         need an ``if __name__ == "__main__":`` guard).
+    blas_cores
+        Total number of BLAS/OpenMP threads while sampling: ``"auto"`` (default) uses ``cores``
+        (one per worker process; in this process, ``cores`` threads), an int sets the total
+        (split between the workers, at least one each), None leaves the libraries' defaults.
+        Threaded BLAS on small matrices made sampling many times slower on busy machines.
 
     Returns
     -------
@@ -189,6 +195,8 @@ def sample(
         raise ValueError(f"sample: init={init!r} is not supported; use one of {sorted(_INITS)}.")
     options = _split_options(kwargs, nuts, target_accept, init)
     cores = min(4, os.cpu_count() or 1) if cores is None else int(cores)
+    if not (blas_cores is None or blas_cores == "auto" or (isinstance(blas_cores, int) and blas_cores >= 1)):
+        raise ValueError(f"sample: blas_cores is {blas_cores!r}, expected 'auto', None or an int >= 1.")
     chains = max(4, cores) if chains is None else int(chains)
     if not model.value_vars:
         raise SamplingError("The model has no free variables to sample.")
@@ -212,7 +220,8 @@ def sample(
     ]
     with chain_progress(progressbar) as progress:
         results, failures, interrupted = run_chains(
-            specs, cores=cores, progress=progress, executor=executor, mp_ctx=mp_ctx
+            specs, cores=cores, progress=progress, executor=executor, mp_ctx=mp_ctx,
+            blas_cores=cores if blas_cores == "auto" else blas_cores,
         )
     for failure in failures:
         warnings.warn(

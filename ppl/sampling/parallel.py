@@ -12,6 +12,7 @@ How the model reaches a worker:
   (cloudpickle) and the worker compiles the log-density once.
 """
 
+import contextlib
 import logging
 import multiprocessing
 import queue as queue_module
@@ -79,9 +80,14 @@ def _reporter(progress_queue):
     return lambda chain, done, divs, tuning: progress_queue.put((chain, done, divs, tuning))
 
 
-def _worker(payload: bytes, chain: int, progress_queue) -> ArraySampleResult:
+def _blas_limits(threads: int | None):
+    """Limit BLAS/OpenMP threads to ``threads`` inside the block (None: leave them)."""
+    return contextlib.nullcontext() if threads is None else threadpool_limits(limits=threads)
+
+
+def _worker(payload: bytes, chain: int, progress_queue, threads: int | None) -> ArraySampleResult:
     spec = cloudpickle.loads(payload)
-    with threadpool_limits(limits=1):
+    with _blas_limits(threads):
         return run_chain(spec, chain, _reporter(progress_queue))
 
 
@@ -89,9 +95,9 @@ def _worker(payload: bytes, chain: int, progress_queue) -> ArraySampleResult:
 _FORKED_RUN: tuple | None = None
 
 
-def _forked_worker(chain: int) -> ArraySampleResult:
+def _forked_worker(chain: int, threads: int | None) -> ArraySampleResult:
     specs, progress_queue = _FORKED_RUN
-    with threadpool_limits(limits=1):
+    with _blas_limits(threads):
         return run_chain(specs[chain], chain, _reporter(progress_queue))
 
 
@@ -125,8 +131,12 @@ def run_chains(
     progress,
     executor: Executor | None = None,
     mp_ctx: str | None = None,
+    blas_cores: int | None = None,
 ):
     """Run every chain and return ``(results, failures, interrupted)``.
+
+    ``blas_cores`` is the total number of BLAS threads (None: no limit), shared between the
+    worker processes (at least one each).
 
     ``results`` is a list with one ``ArraySampleResult`` (or None) per chain. A chain that raises
     becomes a :class:`ChainFailure`; the other chains' draws are kept.
@@ -137,8 +147,11 @@ def run_chains(
         progress.update(tasks[chain], done, divs, tuning)
 
     if executor is None and (cores <= 1 or len(specs) == 1):
-        return _run_in_process(specs, update)
-    return _run_in_workers(specs, cores, update, executor, mp_ctx or default_mp_ctx())
+        with _blas_limits(None if blas_cores is None else max(1, int(blas_cores))):
+            return _run_in_process(specs, update)
+    workers = max(1, min(cores, len(specs)))
+    threads = None if blas_cores is None else max(1, int(blas_cores) // workers)
+    return _run_in_workers(specs, cores, update, executor, mp_ctx or default_mp_ctx(), threads)
 
 
 def _run_in_process(specs, update):
@@ -156,7 +169,7 @@ def _run_in_process(specs, update):
     return results, failures, False
 
 
-def _run_in_workers(specs, cores, update, executor, mp_ctx: str):
+def _run_in_workers(specs, cores, update, executor, mp_ctx: str, threads: int | None):
     global _FORKED_RUN
     own_executor = executor is None
     forked = own_executor and mp_ctx == "fork"
@@ -175,9 +188,12 @@ def _run_in_workers(specs, cores, update, executor, mp_ctx: str):
     interrupted = False
     try:
         if forked:
-            futures: list[Future] = [executor.submit(_forked_worker, c) for c in range(len(specs))]
+            futures: list[Future] = [executor.submit(_forked_worker, c, threads) for c in range(len(specs))]
         else:
-            futures = [executor.submit(_worker, p, c, progress_queue) for c, p in enumerate(payloads)]
+            futures = [
+                executor.submit(_worker, p, c, progress_queue, threads)
+                for c, p in enumerate(payloads)
+            ]
         try:
             _wait_with_progress(futures, progress_queue, update)
         except KeyboardInterrupt:

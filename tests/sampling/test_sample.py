@@ -248,3 +248,34 @@ def test_start_reuse_only_when_one_block_owns_the_density():
     assert alone.density_is_fixed is True
     nuts_in_compound = [b.step for b in compound.blocks if hasattr(b.step, "density_is_fixed")]
     assert [s.density_is_fixed for s in nuts_in_compound] == [False]
+
+
+@pytest.mark.parametrize("blas_cores", ["auto", 2, None])
+def test_blas_cores_limits_the_blas_threads_while_sampling(blas_cores):
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+    def logp(x):
+        seen.append(blas_threads())
+        return -0.5 * float(x @ x)
+
+    seen: list = []
+    default = blas_threads()
+    op = ppl.blackbox(logp, lambda x: -x, input_shapes=[(2,)])
+    with ppl.Model():
+        x = ppl.Flat("x", shape=2)
+        ppl.Potential("p", op(x))
+        sample(5, tune=0, chains=1, cores=1, blas_cores=blas_cores, step=ppl.Slice([x]),
+               progressbar=False, compute_convergence_checks=False, random_seed=1)
+    # The last evaluations are the chain's (the first ones check the start point).
+    assert len(seen) > 20 and set(seen[-20:]) == {{"auto": 1, 2: 2, None: default}[blas_cores]}
+    assert blas_threads() == default  # restored afterwards
+
+
+def test_blas_cores_rejects_other_strings():
+    with ppl.Model():
+        ppl.Normal("z")
+        with pytest.raises(ValueError, match="blas_cores is 'all'"):
+            sample(5, tune=0, chains=1, blas_cores="all", progressbar=False)
