@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from ppl.blackbox import fork_unsafe_ops
 from ppl.exceptions import ParameterValueError, SamplingError
 from ppl.model.compile_cache import cached
 from ppl.model.context import modelcontext
@@ -162,7 +163,8 @@ def sample(
     mp_ctx
         Start method of worker processes: ``"fork"`` (default on Linux: workers inherit the
         compiled model), ``"spawn"`` or ``"forkserver"`` (the model is sent by value; scripts
-        need an ``if __name__ == "__main__":`` guard).
+        need an ``if __name__ == "__main__":`` guard). A model with black-box ops that cannot
+        run in a forked process (JAX's) is sampled with ``"spawn"`` by default.
     blas_cores
         Total number of BLAS/OpenMP threads while sampling: ``"auto"`` (default) uses ``cores``
         (one per worker process; in this process, ``cores`` threads), an int sets the total
@@ -218,6 +220,11 @@ def sample(
     specs = [
         ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune) for c in range(chains)
     ]
+    if mp_ctx is None and executor is None and min(cores, chains) > 1:
+        unsafe = fork_unsafe_ops([model.logp()])
+        if unsafe:  # e.g. JAX: a forked worker would fail, so workers are spawned instead
+            mp_ctx = "spawn"
+            _log.info("Black-box ops %s cannot run in forked workers: spawning them.", unsafe)
     with chain_progress(progressbar) as progress:
         results, failures, interrupted = run_chains(
             specs, cores=cores, progress=progress, executor=executor, mp_ctx=mp_ctx,

@@ -139,8 +139,9 @@ def test_unpicklable_function_names_itself_before_workers_start():
 @pytest.mark.slow
 def test_parallel_chains_by_value_rebuild_numpy_and_jax_ops():
     """Workers get the model by value: a function of this test module and a JAX op (re-jitted
-    in the worker), with spawn (forkserver workers do not get this process's sys.path). Torch
-    ops take the same path (their pickling is tested in test_adapters.py)."""
+    in the worker), with spawn (forkserver workers do not get this process's sys.path), which
+    sample picks by default for a model with a JAX op. Torch ops take the same path (their
+    pickling is tested in test_adapters.py)."""
     jnp = pytest.importorskip("jax.numpy")
     with ppl.Model() as model:
         m = ppl.Flat("m")
@@ -148,7 +149,7 @@ def test_parallel_chains_by_value_rebuild_numpy_and_jax_ops():
         ppl.Potential("loglike", ppl.blackbox(loglike, loglike_grad)(m, c))
         ppl.Potential("prior_m", ppl.from_jax(lambda v: -0.5 * jnp.square(v) / PRIOR_SD**2)(m))
     serial = _sample(model, draws=10, tune=10, mode="C")
-    spawned = _sample(model, draws=10, tune=10, cores=2, mp_ctx="spawn", mode="C")
+    spawned = _sample(model, draws=10, tune=10, cores=2, mode="C")  # no mp_ctx: spawn for JAX
     for name in ("m", "c"):
         np.testing.assert_array_equal(serial.posterior[name].values, spawned.posterior[name].values)
 

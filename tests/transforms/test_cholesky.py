@@ -12,6 +12,7 @@ import pytest
 from pytensor.compile.mode import Mode
 from pytensor.gradient import jacobian
 
+from ppl.testing import finite_difference_jacobian
 from ppl.transforms import CholeskyCovPacked
 from ppl.transforms.cholesky import (
     expand_packed_triangular,
@@ -70,14 +71,6 @@ def test_round_trips_and_batching(case):
         np.testing.assert_allclose(xb_from_yb[1, 2], single[0], rtol=1e-14)
 
 
-def finite_difference_jacobian(f, y, eps=1e-4):
-    """Five-point central differences (error O(eps^4)) of ``f`` at ``y``."""
-    cols = []
-    for j in range(y.size):
-        step = np.zeros(y.size)
-        step[j] = eps
-        cols.append((-f(y + 2 * step) + 8 * f(y + step) - 8 * f(y - step) + f(y - 2 * step)) / (12 * eps))
-    return np.stack(cols, axis=1)
 
 
 def test_log_jac_det_matches_the_numeric_jacobian(case):

@@ -12,9 +12,8 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 import pytest
-from pytensor.gradient import jacobian
-
 from pytensor.compile.mode import Mode
+from pytensor.gradient import jacobian
 
 # Python linker, few rewrites: these graphs are tiny, and compiling them must stay cheap.
 QUICK_MODE = Mode(linker="py", optimizer="fast_compile")

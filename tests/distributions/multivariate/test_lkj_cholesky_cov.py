@@ -23,6 +23,7 @@ from ppl.distributions.symbolic import resized
 from ppl.exceptions import ModelError, ParameterValueError, ShapeError
 from ppl.forward.draw import draw
 from ppl.logprob.dispatch import support_point
+from ppl.testing import finite_difference_jacobian
 
 SEED = 20261122
 
@@ -56,19 +57,11 @@ def to_stds_and_correlations(packed, n):
     return np.concatenate([s, corr[np.triu_indices(n, 1)]])
 
 
-def finite_difference_jacobian(f, y, eps=1e-5):
-    """Five-point central differences (error O(eps^4)) of ``f`` at ``y``."""
-    cols = []
-    for j in range(y.size):
-        step = np.zeros(y.size)
-        step[j] = eps
-        cols.append((-f(y + 2 * step) + 8 * f(y + step) - 8 * f(y - step) + f(y - 2 * step)) / (12 * eps))
-    return np.stack(cols, axis=1)
 
 
 def reference_logp(packed, n, eta, sd_logpdf):
     s, corr = stds_and_corr(packed, n)
-    jac = finite_difference_jacobian(lambda v: to_stds_and_correlations(v, n), packed)
+    jac = finite_difference_jacobian(lambda v: to_stds_and_correlations(v, n), packed, eps=1e-5)
     return np.sum(sd_logpdf(s)) + lkj_corr_logp(corr, eta) + np.linalg.slogdet(jac)[1]
 
 
@@ -150,7 +143,7 @@ def test_logp_outside_the_support_and_gradient():
         assert np.all(np.isfinite(grad)), bad
     x = random_packed_cholesky(np.random.default_rng(1), n, 1.0)
     lp, grad = f(x)
-    numeric = finite_difference_jacobian(lambda v: np.atleast_1d(f(v)[0]), x)[0]
+    numeric = finite_difference_jacobian(lambda v: np.atleast_1d(f(v)[0]), x, eps=1e-5)[0]
     np.testing.assert_allclose(grad, numeric, rtol=1e-6)
 
 
