@@ -92,8 +92,9 @@ class ADVI:
     start
         Start of the means (constrained values by name); default the model's initial point.
     obj_optimizer
-        ``optimizer(grads, params) -> updates`` (default ``adam(learning_rate=0.01)``; see
-        ``ppl.adam``, ``ppl.adagrad_window``, ``ppl.sgd``).
+        ``optimizer(grads, params) -> updates`` (default ``adam`` with
+        :meth:`default_learning_rate`: 0.01 for mean-field; see ``ppl.adam``,
+        ``ppl.adagrad_window``, ``ppl.sgd``).
     obj_n_mc
         Monte Carlo draws per ELBO estimate.
     mode
@@ -101,6 +102,11 @@ class ADVI:
     """
 
     approximation_cls: type[Approximation] = MeanField
+
+    @staticmethod
+    def default_learning_rate(dim: int) -> float:
+        """Adam's learning rate when no ``obj_optimizer`` is given."""
+        return 0.01
 
     def __init__(self, model=None, random_seed=None, start=None, obj_optimizer=None, obj_n_mc: int = 1, mode=None):
         self.model = modelcontext(model)
@@ -113,7 +119,7 @@ class ADVI:
             )
         point = self.model.initial_point() if start is None else make_initial_point_fn(self.model, start)()
         self.approx = self.approximation_cls(self.model, point, self.model.value_vars)
-        self.obj_optimizer = obj_optimizer or adam(learning_rate=0.01)
+        self.obj_optimizer = obj_optimizer or adam(learning_rate=self.default_learning_rate(self.approx.dim))
         self.obj_n_mc = int(obj_n_mc)
         self._rng = np.random.default_rng(random_seed)
         self._average = _TailAverage([self.approx.mu])
@@ -204,9 +210,20 @@ class ADVI:
 
 
 class FullRankADVI(ADVI):
-    """Full-rank ADVI: a correlated Gaussian approximation."""
+    """Full-rank ADVI: a correlated Gaussian approximation.
+
+    The default learning rate is ``0.01 * sqrt(2 / dim)`` (at most 0.01): every entry of the
+    Cholesky factor jitters by about the learning rate, and a row's ``dim`` jitters add up to an
+    inflated variance. On the 26-parameter logistic regression benchmark, 0.01 left the
+    approximate sds up to 4.6 times the posterior's; 0.002 gave 0.86-1.5 and means within 0.08
+    posterior sd.
+    """
 
     approximation_cls = FullRank
+
+    @staticmethod
+    def default_learning_rate(dim: int) -> float:
+        return min(0.01, 0.01 * np.sqrt(2.0 / max(dim, 1)))
 
 
 _METHODS = {"advi": ADVI, "fullrank_advi": FullRankADVI}
@@ -248,10 +265,11 @@ def fit(
     progressbar
         Show the iterations and the running mean of the loss.
     obj_optimizer
-        Optimiser, e.g. ``ppl.adagrad_window(learning_rate=0.01)``. The default,
-        ``ppl.adam(learning_rate=0.01)``, reached the exact mean within 0.2 posterior sd and the
-        sd within 15% in 10,000 iterations on conjugate normal models (PyMC's default,
-        ``adagrad_window(learning_rate=1e-3)``, had not converged there).
+        Optimiser, e.g. ``ppl.adagrad_window(learning_rate=0.01)``. The default is
+        ``ppl.adam(learning_rate=0.01)`` for ``"advi"``, which reached the exact mean within
+        0.2 posterior sd and the sd within 15% in 10,000 iterations on conjugate normal models
+        (PyMC's default, ``adagrad_window(learning_rate=1e-3)``, had not converged there), and
+        ``0.01 * sqrt(2 / dim)`` for ``"fullrank_advi"`` (see :class:`FullRankADVI`).
     callbacks
         Functions ``callback(approx, losses, i)`` called after every iteration; raising
         ``StopIteration`` ends the fit (see :class:`ppl.CheckParametersConvergence`).
