@@ -1,0 +1,248 @@
+"""Python driver of the compiled NUTS kernel: checks, buffers, chunked calls, progress, Ctrl-C."""
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+from numba.core.registry import CPUDispatcher
+
+from ppl.exceptions import ParameterValueError, SamplingError, ShapeError
+from ppl.step_methods.hmc.adaptation import build_warmup_schedule
+from ppl.step_methods.numba_nuts.kernel import (
+    FLOAT_STATS,
+    INT_STATS,
+    LOGP_DLOGP_SIGNATURE,
+    SCALAR_FIELDS,
+    chunk_kernel,
+)
+
+__all__ = ["NumbaNUTSResult", "sample_nuts_numba"]
+
+_STAT_DTYPES = {"diverging": bool, "reached_max_treedepth": bool}
+
+
+class NumbaNUTSResult(NamedTuple):
+    """Output of :func:`sample_nuts_numba`.
+
+    Attributes
+    ----------
+    draws
+        Posterior draws, shape ``(n, dim)`` with ``n <= draws`` (fewer if interrupted).
+    stats
+        Per-draw statistics (``acceptance_rate``, ``energy``, ``energy_error``,
+        ``max_energy_error``, ``step_size``, ``step_size_bar``, ``lp``, ``tree_depth``,
+        ``n_steps``, ``diverging``, ``reached_max_treedepth``), each of length ``n``.
+    tune_draws
+        Warm-up draws, shape ``(n_tune_done, dim)``.
+    tune_stats
+        Statistics of the warm-up draws.
+    step_size
+        Step size used after warm-up.
+    inv_mass
+        Diagonal inverse mass matrix used after warm-up.
+    n_grad_evals
+        Gradient evaluations in all (warm-up, step-size searches and draws).
+    interrupted
+        Whether a ``KeyboardInterrupt`` stopped the run early.
+
+    Examples
+    --------
+    >>> "inv_mass" in NumbaNUTSResult._fields
+    True
+    """
+
+    draws: np.ndarray
+    stats: dict[str, np.ndarray]
+    tune_draws: np.ndarray
+    tune_stats: dict[str, np.ndarray]
+    step_size: float
+    inv_mass: np.ndarray
+    n_grad_evals: int
+    interrupted: bool
+
+
+def _as_logp_function(logp_dlogp):
+    if not isinstance(logp_dlogp, CPUDispatcher):
+        raise TypeError(
+            "sample_nuts_numba: expected logp_dlogp to be a numba.njit function "
+            f"logp_dlogp(x, grad_out) -> logp, got {type(logp_dlogp).__name__}."
+        )
+    # Make sure the signature the kernel calls through exists (a no-op when already compiled).
+    if LOGP_DLOGP_SIGNATURE.args not in [tuple(sig) for sig in logp_dlogp.signatures]:
+        logp_dlogp.compile(LOGP_DLOGP_SIGNATURE.args)
+    return logp_dlogp
+
+
+def sample_nuts_numba(
+    logp_dlogp,
+    x0,
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    rng: np.random.Generator,
+    target_accept: float = 0.8,
+    max_treedepth: int = 10,
+    max_energy_error: float = 1000.0,
+    step_size: float | None = None,
+    inv_mass: np.ndarray | None = None,
+    progress_every: int = 100,
+    callback: Callable[[int, int], None] | None = None,
+) -> NumbaNUTSResult:
+    """Run NUTS with Stan-style warm-up entirely in compiled code.
+
+    Parameters
+    ----------
+    logp_dlogp
+        A ``numba.njit`` function ``logp_dlogp(x, grad_out) -> logp`` on a flat float64 vector
+        that writes the gradient into ``grad_out`` (e.g. from
+        :func:`ppl.compiled.numba_fn.numba_logp_dlogp`).
+    x0
+        Starting point, 1-D.
+    draws, tune
+        Number of kept draws and of warm-up iterations.
+    rng
+        Random generator; its state advances.
+    target_accept
+        Target acceptance statistic of the step-size adaptation.
+    max_treedepth
+        Maximum number of trajectory doublings.
+    max_energy_error
+        Energy error beyond which a transition is divergent.
+    step_size
+        Initial step size (default ``0.25 / dim ** 0.25``).
+    inv_mass
+        Initial diagonal inverse mass matrix (default ones).
+    progress_every
+        Iterations per compiled call; ``callback`` runs between calls.
+    callback
+        ``callback(n_done, n_total)`` called after every chunk.
+
+    Returns
+    -------
+    NumbaNUTSResult
+        Draws, statistics and the adapted parameters. A ``KeyboardInterrupt`` between or during
+        chunks ends the run early and keeps every finished iteration (``interrupted=True``).
+
+    Raises
+    ------
+    TypeError
+        If ``logp_dlogp`` is not a Numba function.
+    ShapeError
+        If ``x0`` is not a non-empty 1-D vector or ``inv_mass`` has the wrong shape.
+    ParameterValueError
+        If an option is out of range.
+    SamplingError
+        If the log-density or its gradient is not finite at ``x0``.
+
+    Examples
+    --------
+    >>> import numba
+    >>> @numba.njit
+    ... def logp_dlogp(x, grad_out):
+    ...     grad_out[:] = -x
+    ...     return -0.5 * (x @ x)
+    >>> res = sample_nuts_numba(logp_dlogp, np.zeros(2), draws=50, tune=50,
+    ...     rng=np.random.default_rng(0))  # doctest: +SKIP
+    """
+    fn = _as_logp_function(logp_dlogp)
+    q = np.array(x0, dtype=np.float64, copy=True).ravel() if np.ndim(x0) == 0 else np.array(
+        x0, dtype=np.float64, copy=True
+    )
+    if q.ndim != 1 or q.size == 0:
+        raise ShapeError(f"sample_nuts_numba: x0 has shape {q.shape}, expected a non-empty 1-D vector.")
+    dim = q.size
+    draws, tune, max_treedepth = int(draws), int(tune), int(max_treedepth)
+    if draws < 0 or tune < 0:
+        raise ParameterValueError(
+            f"sample_nuts_numba: draws={draws}, tune={tune}, expected non-negative integers."
+        )
+    if not 0.0 < target_accept < 1.0:
+        raise ParameterValueError(
+            f"sample_nuts_numba: target_accept is {target_accept}, expected 0 < target_accept < 1."
+        )
+    if max_treedepth < 1:
+        raise ParameterValueError(
+            f"sample_nuts_numba: max_treedepth is {max_treedepth}, expected a positive integer."
+        )
+    if not max_energy_error > 0.0:
+        raise ParameterValueError(
+            f"sample_nuts_numba: max_energy_error is {max_energy_error}, expected > 0."
+        )
+    if int(progress_every) < 1:
+        raise ParameterValueError(
+            f"sample_nuts_numba: progress_every is {progress_every}, expected a positive integer."
+        )
+    if step_size is None:
+        step_size = 0.25 / dim**0.25
+    if not (math.isfinite(step_size) and step_size > 0.0):
+        raise ParameterValueError(
+            f"sample_nuts_numba: step_size is {step_size}, expected a positive finite value."
+        )
+    inv = np.ones(dim) if inv_mass is None else np.array(inv_mass, dtype=np.float64, copy=True)
+    if inv.shape != (dim,):
+        raise ShapeError(f"sample_nuts_numba: inv_mass has shape {inv.shape}, expected ({dim},).")
+    if not (np.isfinite(inv).all() and (inv > 0).all()):
+        raise ParameterValueError("sample_nuts_numba: inv_mass must be positive and finite.")
+
+    grad = np.empty(dim)
+    logp = float(fn(q, grad))
+    if not (math.isfinite(logp) and np.isfinite(grad).all()):
+        raise SamplingError(
+            f"sample_nuts_numba: logp is {logp} (gradient finite: {bool(np.isfinite(grad).all())}) "
+            f"at x0 = {np.array2string(q, threshold=8)}, expected a finite log-density and gradient."
+        )
+
+    schedule = build_warmup_schedule(tune)
+    window_ends = np.asarray(schedule.slow_window_ends, dtype=np.int64)
+    scal = np.zeros(len(SCALAR_FIELDS))
+    index = {name: i for i, name in enumerate(SCALAR_FIELDS)}
+    scal[index["logp"]] = logp
+    log_eps = math.log(step_size)
+    scal[index["log_step_size"]] = scal[index["log_step_size_bar"]] = log_eps
+    scal[index["mu"]] = math.log(10.0) + log_eps
+    scal[index["search_pending"]] = 1.0 if tune > 0 else 0.0
+    scal[index["n_grad_evals"]] = 1.0
+
+    total = tune + draws
+    out = np.empty((total, dim))
+    stats_f = np.empty((total, len(FLOAT_STATS)))
+    stats_i = np.empty((total, len(INT_STATS)), dtype=np.int64)
+    w_mean = np.zeros(dim)
+    w_m2 = np.zeros(dim)
+    kernel = chunk_kernel()
+    chunk = int(progress_every)
+    interrupted = False
+    start = 0
+    try:
+        while start < total:
+            stop = min(start + chunk, total)
+            kernel(
+                fn, rng, start, stop, tune, schedule.slow_start, window_ends,
+                float(target_accept), max_treedepth, float(max_energy_error), q, grad, inv,
+                w_mean, w_m2, scal, out, stats_f, stats_i,
+            )
+            start = stop
+            if callback is not None:
+                callback(stop, total)
+    except KeyboardInterrupt:
+        interrupted = True
+    n_done = int(scal[index["n_done"]])
+
+    def stats_of(lo, hi):
+        stats = {name: stats_f[lo:hi, j].copy() for j, name in enumerate(FLOAT_STATS)}
+        for j, name in enumerate(INT_STATS):
+            stats[name] = stats_i[lo:hi, j].astype(_STAT_DTYPES.get(name, np.int64))
+        return stats
+
+    n_tune_done = min(n_done, tune)
+    return NumbaNUTSResult(
+        draws=out[tune:n_done].copy() if n_done > tune else np.empty((0, dim)),
+        stats=stats_of(tune, max(n_done, tune)),
+        tune_draws=out[:n_tune_done].copy(),
+        tune_stats=stats_of(0, n_tune_done),
+        step_size=math.exp(scal[index["log_step_size_bar"]]),
+        inv_mass=inv,
+        n_grad_evals=int(scal[index["n_grad_evals"]]),
+        interrupted=interrupted,
+    )

@@ -1,0 +1,447 @@
+"""NUTS and its Stan-style warm-up compiled with Numba, calling a Numba log-density directly.
+
+The algorithm is the one of :mod:`ppl.step_methods.hmc.nuts` (multinomial sampling inside
+subtrees, biased progressive sampling between the trajectory and a new subtree, generalized
+U-turn criterion with the two extra checks across the merge point, divergence when the energy
+error exceeds ``max_energy_error`` or the density fails) and of
+:mod:`ppl.step_methods.hmc.adaptation` (dual averaging, windowed diagonal mass matrix with
+Welford variances regularised as Stan does, a step-size search after every new mass matrix).
+
+Subtrees are built iteratively: leaf ``k`` of a subtree of depth ``d`` is merged with the
+pending left halves stored at the levels given by the trailing one-bits of ``k``, in the same
+order the recursive reference builds them, so the same checks and random draws happen at the
+same points. All buffers are preallocated once per call of :func:`run_chunk`.
+
+The log-density is a first-class function ``logp_dlogp(x, grad_out) -> logp`` (see
+:data:`LOGP_DLOGP_SIGNATURE`): the kernel is compiled once, with an explicit signature, and
+cached on disk, whatever the model.
+"""
+
+import functools
+import math
+
+import numpy as np
+from numba import njit, types
+
+__all__ = [
+    "FLOAT_STATS",
+    "INT_STATS",
+    "LOGP_DLOGP_SIGNATURE",
+    "LOGP_DLOGP_TYPE",
+    "SCALAR_FIELDS",
+    "chunk_kernel",
+]
+
+#: ``logp_dlogp(x: float64[::1], grad_out: float64[::1]) -> float64``; writes the gradient.
+LOGP_DLOGP_SIGNATURE = types.float64(types.float64[::1], types.float64[::1])
+#: The Numba type of a log-density passed to the kernel.
+LOGP_DLOGP_TYPE = types.FunctionType(LOGP_DLOGP_SIGNATURE)
+
+#: Columns of the float statistics array, in order.
+FLOAT_STATS = (
+    "acceptance_rate",
+    "energy",
+    "energy_error",
+    "max_energy_error",
+    "step_size",
+    "step_size_bar",
+    "lp",
+)
+#: Columns of the integer statistics array, in order.
+INT_STATS = ("tree_depth", "n_steps", "diverging", "reached_max_treedepth")
+
+#: Slots of the scalar state vector that persists between chunks.
+SCALAR_FIELDS = (
+    "logp",
+    "log_step_size",
+    "log_step_size_bar",
+    "mean_error",
+    "da_iteration",
+    "mu",
+    "welford_count",
+    "search_pending",
+    "n_grad_evals",
+    "n_done",
+)
+_LOGP, _LOG_EPS, _LOG_EPS_BAR, _MEAN_ERR, _DA_ITER, _MU, _W_COUNT, _SEARCH, _N_GRAD, _N_DONE = range(
+    len(SCALAR_FIELDS)
+)
+
+# Vector fields of a stored (pending left) subtree and of the current subtree.
+_START_P, _START_V, _END_P, _END_V, _PSUM, _PROP_Q, _PROP_G = range(7)
+_N_VEC = 7
+# Scalar fields of a subtree.
+_LOGW, _PROP_LOGP, _PROP_ENERGY = range(3)
+# Trajectory totals.
+_T_STEPS, _T_ACCEPT, _T_DIVERGING, _T_WORST = range(4)
+
+_JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
+
+
+@njit(**_JIT)
+def _log_add_exp(a, b):
+    if a > b:
+        return a + math.log1p(math.exp(b - a))
+    return b + math.log1p(math.exp(a - b))
+
+
+@njit(**_JIT)
+def _dot(a, b):
+    s = 0.0
+    for i in range(a.size):
+        s += a[i] * b[i]
+    return s
+
+
+@njit(**_JIT)
+def _turning(v_minus, v_plus, p_sum):
+    return _dot(v_plus, p_sum) <= 0.0 or _dot(v_minus, p_sum) <= 0.0
+
+
+@njit(**_JIT)
+def _turning_sum(v_minus, v_plus, a, b):
+    # _turning(v_minus, v_plus, a + b) without allocating.
+    s_plus = 0.0
+    s_minus = 0.0
+    for i in range(a.size):
+        s = a[i] + b[i]
+        s_plus += v_plus[i] * s
+        s_minus += v_minus[i] * s
+    return s_plus <= 0.0 or s_minus <= 0.0
+
+
+@njit(**_JIT)
+def _leapfrog(logp_fn, q, p, g, v, inv_mass, eps):
+    """One leapfrog step in place on (q, p, g, v); returns (logp, kinetic energy, ok)."""
+    half = 0.5 * eps
+    for i in range(q.size):
+        p[i] += half * g[i]
+        q[i] += eps * inv_mass[i] * p[i]
+    logp = logp_fn(q, g)
+    grad_norm2 = 0.0
+    kinetic = 0.0
+    for i in range(q.size):
+        grad_norm2 += g[i] * g[i]
+        p[i] += half * g[i]
+        v[i] = inv_mass[i] * p[i]
+        kinetic += p[i] * v[i]
+    ok = math.isfinite(logp) and math.isfinite(grad_norm2)
+    return logp, 0.5 * kinetic, ok
+
+
+@njit(**_JIT)
+def _build_subtree(
+    logp_fn, rng, depth, eps, w_q, w_p, w_g, w_v, w_scal, inv_mass, energy0, max_error,
+    stored_vec, stored_scal, cur_vec, cur_scal, traj,
+):
+    """Integrate ``2**depth`` steps from the working state; False if the subtree is invalid.
+
+    On success the subtree is in ``cur_vec``/``cur_scal`` and the working state holds its end.
+    """
+    for k in range(1 << depth):
+        traj[_T_STEPS] += 1.0
+        logp, kinetic, ok = _leapfrog(logp_fn, w_q, w_p, w_g, w_v, inv_mass, eps)
+        w_scal[0] = logp
+        if not ok:
+            traj[_T_DIVERGING] = 1.0
+            traj[_T_WORST] = math.inf
+            return False
+        energy = kinetic - logp
+        error = energy - energy0
+        if error != error:
+            error = math.inf
+        if abs(error) > abs(traj[_T_WORST]):
+            traj[_T_WORST] = error
+        if error > max_error:
+            traj[_T_DIVERGING] = 1.0
+            return False
+        traj[_T_ACCEPT] += 1.0 if error <= 0.0 else math.exp(-error)
+        cur_vec[_START_P, :] = w_p
+        cur_vec[_START_V, :] = w_v
+        cur_vec[_END_P, :] = w_p
+        cur_vec[_END_V, :] = w_v
+        cur_vec[_PSUM, :] = w_p
+        cur_vec[_PROP_Q, :] = w_q
+        cur_vec[_PROP_G, :] = w_g
+        cur_scal[_LOGW] = -error
+        cur_scal[_PROP_LOGP] = logp
+        cur_scal[_PROP_ENERGY] = energy
+
+        level = 0
+        while (k >> level) & 1:
+            # Merge the pending left half at this level (first) with the current one (second).
+            first = stored_vec[level]
+            first_scal = stored_scal[level]
+            if _turning_sum(first[_START_V], cur_vec[_END_V], first[_PSUM], cur_vec[_PSUM]):
+                return False
+            if level >= 1 and (
+                _turning_sum(first[_START_V], cur_vec[_START_V], first[_PSUM], cur_vec[_START_P])
+                or _turning_sum(first[_END_V], cur_vec[_END_V], cur_vec[_PSUM], first[_END_P])
+            ):
+                return False
+            log_weight = _log_add_exp(first_scal[_LOGW], cur_scal[_LOGW])
+            if not rng.random() < math.exp(cur_scal[_LOGW] - log_weight):
+                cur_vec[_PROP_Q, :] = first[_PROP_Q]
+                cur_vec[_PROP_G, :] = first[_PROP_G]
+                cur_scal[_PROP_LOGP] = first_scal[_PROP_LOGP]
+                cur_scal[_PROP_ENERGY] = first_scal[_PROP_ENERGY]
+            cur_vec[_PSUM, :] += first[_PSUM]
+            cur_vec[_START_P, :] = first[_START_P]
+            cur_vec[_START_V, :] = first[_START_V]
+            cur_scal[_LOGW] = log_weight
+            level += 1
+        if level < depth:
+            stored_vec[level, :, :] = cur_vec
+            stored_scal[level, :] = cur_scal
+    return True
+
+
+@njit(**_JIT)
+def _transition(logp_fn, rng, q, grad, scal, inv_mass, eps, max_treedepth, max_error, ws):
+    """One NUTS transition from (q, grad, scal[_LOGP]), updated in place.
+
+    Returns (acceptance_rate, energy, energy_error, max_energy_error, n_steps, depth, diverging).
+    """
+    (left, right, left_scal, right_scal, w, w_scal, stored_vec, stored_scal, cur_vec, cur_scal,
+     psum, prop_q, prop_g, traj) = ws
+    dim = q.size
+    logp0 = scal[_LOGP]
+    kinetic = 0.0
+    for i in range(dim):
+        p = rng.standard_normal() / math.sqrt(inv_mass[i])
+        v = inv_mass[i] * p
+        kinetic += p * v
+        for state in (left, right):
+            state[0, i] = q[i]
+            state[1, i] = p
+            state[2, i] = grad[i]
+            state[3, i] = v
+        psum[i] = p
+    energy0 = 0.5 * kinetic - logp0
+    left_scal[0] = logp0
+    right_scal[0] = logp0
+    prop_q[:] = q
+    prop_g[:] = grad
+    prop_logp = logp0
+    prop_energy = energy0
+    log_weight = 0.0
+    depth = 0
+    traj[:] = 0.0
+    while depth < max_treedepth:
+        forward = rng.random() < 0.5
+        if forward:
+            outer, far, outer_scal = right, left, right_scal
+        else:
+            outer, far, outer_scal = left, right, left_scal
+        w[:, :] = outer
+        valid = _build_subtree(
+            logp_fn, rng, depth, eps if forward else -eps, w[0], w[1], w[2], w[3], w_scal,
+            inv_mass, energy0, max_error, stored_vec, stored_scal, cur_vec, cur_scal, traj,
+        )
+        if not valid:
+            break
+        sub_logw = cur_scal[_LOGW]
+        if sub_logw > log_weight or rng.random() < math.exp(sub_logw - log_weight):
+            prop_q[:] = cur_vec[_PROP_Q]
+            prop_g[:] = cur_vec[_PROP_G]
+            prop_logp = cur_scal[_PROP_LOGP]
+            prop_energy = cur_scal[_PROP_ENERGY]
+        log_weight = _log_add_exp(log_weight, sub_logw)
+        turning = _turning_sum(far[3], cur_vec[_END_V], psum, cur_vec[_PSUM])
+        if depth > 0 and not turning:
+            turning = _turning_sum(far[3], cur_vec[_START_V], psum, cur_vec[_START_P]) or (
+                _turning_sum(outer[3], cur_vec[_END_V], cur_vec[_PSUM], outer[1])
+            )
+        depth += 1
+        outer[:, :] = w
+        outer_scal[0] = w_scal[0]
+        psum += cur_vec[_PSUM]
+        if turning:
+            break
+    q[:] = prop_q
+    grad[:] = prop_g
+    scal[_LOGP] = prop_logp
+    n_steps = traj[_T_STEPS]
+    return (
+        traj[_T_ACCEPT] / n_steps,
+        prop_energy,
+        prop_energy - energy0,
+        traj[_T_WORST],
+        int(n_steps),
+        depth,
+        traj[_T_DIVERGING] > 0.0,
+    )
+
+
+@njit(**_JIT)
+def _find_reasonable_step_size(logp_fn, rng, q, grad, logp, inv_mass, eps, w_q, w_p, w_g, w_v):
+    """Double or halve ``eps`` until one leapfrog step's acceptance crosses 0.8 (Stan).
+
+    Returns the step size and the number of gradient evaluations.
+    """
+    threshold = math.log(0.8)
+    n_evals = 0
+    direction = 0.0
+    for trial in range(51):
+        if trial > 0:
+            eps *= 2.0**direction
+        kinetic0 = 0.0
+        for i in range(q.size):
+            p = rng.standard_normal() / math.sqrt(inv_mass[i])
+            w_p[i] = p
+            kinetic0 += p * inv_mass[i] * p
+        w_q[:] = q
+        w_g[:] = grad
+        new_logp, kinetic1, ok = _leapfrog(logp_fn, w_q, w_p, w_g, w_v, inv_mass, eps)
+        n_evals += 1
+        delta = new_logp - logp + 0.5 * kinetic0 - kinetic1
+        above = ok and math.isfinite(delta) and delta > threshold
+        if trial == 0:
+            direction = 1.0 if above else -1.0
+        elif above != (direction > 0.0):
+            break
+    return eps, n_evals
+
+
+@njit(**_JIT)
+def _dual_averaging_init(scal, eps):
+    scal[_LOG_EPS] = math.log(eps)
+    scal[_LOG_EPS_BAR] = math.log(eps)
+    scal[_MEAN_ERR] = 0.0
+    scal[_DA_ITER] = 0.0
+    scal[_MU] = math.log(10.0 * eps)
+
+
+@njit(**_JIT)
+def _dual_averaging_update(scal, acceptance_rate, target_accept):
+    gamma, t0, kappa = 0.05, 10.0, 0.75
+    if not acceptance_rate >= 0.0:
+        acceptance_rate = 0.0
+    t = scal[_DA_ITER] + 1.0
+    weight = 1.0 / (t + t0)
+    mean_error = (1.0 - weight) * scal[_MEAN_ERR] + weight * (target_accept - acceptance_rate)
+    log_eps = scal[_MU] - math.sqrt(t) / gamma * mean_error
+    decay = t**-kappa
+    scal[_LOG_EPS_BAR] = decay * log_eps + (1.0 - decay) * scal[_LOG_EPS_BAR]
+    scal[_LOG_EPS] = log_eps
+    scal[_MEAN_ERR] = mean_error
+    scal[_DA_ITER] = t
+
+
+def _run_chunk(
+    logp_fn, rng, start, stop, n_tune, slow_start, window_ends, target_accept, max_treedepth,
+    max_error, q, grad, inv_mass, w_mean, w_m2, scal, draws, stats_f, stats_i,
+):
+    dim = q.size
+    levels = max(max_treedepth, 1)
+    ws = (
+        np.empty((4, dim)),  # left: q, p, grad, velocity
+        np.empty((4, dim)),  # right
+        np.zeros(1),
+        np.zeros(1),
+        np.empty((4, dim)),  # working state
+        np.zeros(1),
+        np.empty((levels, _N_VEC, dim)),
+        np.empty((levels, 3)),
+        np.empty((_N_VEC, dim)),
+        np.empty(3),
+        np.empty(dim),
+        np.empty(dim),
+        np.empty(dim),
+        np.zeros(4),
+    )
+    w = ws[4]
+    n_ends = window_ends.size
+    for it in range(start, stop):
+        tuning = it < n_tune
+        if tuning:
+            if scal[_SEARCH] > 0.0:
+                eps, n_evals = _find_reasonable_step_size(
+                    logp_fn, rng, q, grad, scal[_LOGP], inv_mass, math.exp(scal[_LOG_EPS]),
+                    w[0], w[1], w[2], w[3],
+                )
+                scal[_N_GRAD] += n_evals
+                _dual_averaging_init(scal, eps)
+                scal[_SEARCH] = 0.0
+            eps = math.exp(scal[_LOG_EPS])
+        else:
+            eps = math.exp(scal[_LOG_EPS_BAR])
+            scal[_LOG_EPS] = scal[_LOG_EPS_BAR]
+        accept, energy, energy_error, worst, n_steps, depth, diverging = _transition(
+            logp_fn, rng, q, grad, scal, inv_mass, eps, max_treedepth, max_error, ws
+        )
+        scal[_N_GRAD] += n_steps
+        if tuning:
+            _dual_averaging_update(scal, accept, target_accept)
+            if n_ends > 0 and slow_start <= it < window_ends[n_ends - 1]:
+                count = scal[_W_COUNT] + 1.0
+                for i in range(dim):
+                    delta = q[i] - w_mean[i]
+                    w_mean[i] += delta / count
+                    w_m2[i] += delta * (q[i] - w_mean[i])
+                scal[_W_COUNT] = count
+                is_end = False
+                for e in range(n_ends):
+                    if window_ends[e] == it + 1:
+                        is_end = True
+                if is_end and count >= 2.0:
+                    for i in range(dim):
+                        var = w_m2[i] / (count - 1.0)
+                        inv_mass[i] = (count / (count + 5.0)) * var + 1e-3 * 5.0 / (count + 5.0)
+                    w_mean[:] = 0.0
+                    w_m2[:] = 0.0
+                    scal[_W_COUNT] = 0.0
+                    _dual_averaging_init(scal, math.exp(scal[_LOG_EPS]))
+                    scal[_SEARCH] = 1.0
+        draws[it, :] = q
+        stats_f[it, 0] = accept
+        stats_f[it, 1] = energy
+        stats_f[it, 2] = energy_error
+        stats_f[it, 3] = worst
+        stats_f[it, 4] = eps
+        stats_f[it, 5] = math.exp(scal[_LOG_EPS_BAR])
+        stats_f[it, 6] = scal[_LOGP]
+        stats_i[it, 0] = depth
+        stats_i[it, 1] = n_steps
+        stats_i[it, 2] = 1 if diverging else 0
+        stats_i[it, 3] = 1 if depth >= max_treedepth else 0
+        scal[_N_DONE] = it + 1
+    return stop
+
+
+_CHUNK_SIGNATURE = types.int64(
+    LOGP_DLOGP_TYPE,
+    types.NumPyRandomGeneratorType("NumPyRandomGeneratorType"),
+    types.int64,  # start
+    types.int64,  # stop
+    types.int64,  # n_tune
+    types.int64,  # slow_start
+    types.int64[::1],  # window_ends
+    types.float64,  # target_accept
+    types.int64,  # max_treedepth
+    types.float64,  # max_error
+    types.float64[::1],  # q
+    types.float64[::1],  # grad
+    types.float64[::1],  # inv_mass
+    types.float64[::1],  # welford mean
+    types.float64[::1],  # welford m2
+    types.float64[::1],  # scalar state
+    types.float64[:, ::1],  # draws
+    types.float64[:, ::1],  # float stats
+    types.int64[:, ::1],  # int stats
+)
+
+
+@functools.cache
+def chunk_kernel():
+    """Return the compiled warm-up + sampling loop (compiled, or loaded from cache, once).
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        ``run_chunk(logp_fn, rng, start, stop, n_tune, slow_start, window_ends, target_accept,
+        max_treedepth, max_energy_error, q, grad, inv_mass, welford_mean, welford_m2, scalars,
+        draws, float_stats, int_stats)`` runs iterations ``start <= i < stop`` in place and
+        returns ``stop``; ``scalars[SCALAR_FIELDS.index("n_done")]`` counts finished ones.
+    """
+    return njit(_CHUNK_SIGNATURE, **_JIT)(_run_chunk)

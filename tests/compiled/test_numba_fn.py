@@ -1,0 +1,81 @@
+"""Tests of the Numba-callable log-density built from a ValueGradFunction."""
+
+import numba
+import numpy as np
+import pytest
+
+import ppl
+from ppl.compiled.modes import QUICK_MODE
+from ppl.compiled.numba_fn import numba_logp_dlogp
+from ppl.compiled.value_grad import ValueGradFunction
+
+
+@pytest.fixture(scope="module")
+def model():
+    with ppl.Model() as m:
+        data = ppl.Data("data", np.array([0.5, 1.5, -0.3, 2.0]))
+        mu = ppl.Normal("mu", 0.0, 5.0)
+        sigma = ppl.HalfNormal("sigma", 2.0)
+        z = ppl.Normal("z", mu, sigma, shape=3)
+        ppl.Normal("y", mu + z.sum(), sigma, observed=data)
+    return m
+
+
+@pytest.fixture(scope="module")
+def functions(model):
+    vgf = model.logp_dlogp_function()
+    return vgf, numba_logp_dlogp(vgf)
+
+
+def test_matches_value_grad_function(functions):
+    vgf, f = functions
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        x = rng.normal(size=vgf.size)
+        grad = np.empty(vgf.size)
+        logp = f(x, grad)
+        expected_logp, expected_grad = vgf(x)
+        np.testing.assert_allclose(logp, expected_logp, rtol=1e-12)
+        np.testing.assert_allclose(grad, expected_grad, rtol=1e-12, atol=1e-12)
+
+
+def test_callable_from_numba_as_first_class_function(functions):
+    vgf, f = functions
+    from ppl.step_methods.numba_nuts import LOGP_DLOGP_TYPE
+
+    @numba.njit(numba.float64(LOGP_DLOGP_TYPE, numba.float64[:, ::1]))
+    def total(fn, xs):
+        grad = np.empty(xs.shape[1])
+        s = 0.0
+        for i in range(xs.shape[0]):
+            s += fn(xs[i].copy(), grad)
+        return s
+
+    xs = np.random.default_rng(1).normal(size=(4, vgf.size))
+    assert total(f, xs) == pytest.approx(sum(float(vgf(x)[0]) for x in xs), rel=1e-12)
+
+
+def test_shared_values_are_frozen_at_build_time(model):
+    vgf = model.logp_dlogp_function()
+    x = np.zeros(vgf.size)
+    before = numba_logp_dlogp(vgf)(x, np.empty(vgf.size))
+    ppl.set_data({"data": np.array([10.0, 10.0, 10.0, 10.0])}, model=model)
+    try:
+        assert numba_logp_dlogp(vgf)(x, np.empty(vgf.size)) == pytest.approx(float(vgf(x)[0]))
+        assert float(vgf(x)[0]) != pytest.approx(before)
+    finally:
+        ppl.set_data({"data": np.array([0.5, 1.5, -0.3, 2.0])}, model=model)
+
+
+def test_rejects_non_numba_and_unraveled_functions(model):
+    point = model.initial_point()
+    value_vars = model.value_vars
+    costs = [model.logp()]
+    python_mode = ValueGradFunction(costs, value_vars, initial_point=point, mode=QUICK_MODE)
+    with pytest.raises(TypeError, match="Numba linker"):
+        numba_logp_dlogp(python_mode)
+    unraveled = ValueGradFunction(costs, value_vars, initial_point=point, ravel_inputs=False)
+    with pytest.raises(TypeError, match="ravel_inputs"):
+        numba_logp_dlogp(unraveled)
+    with pytest.raises(TypeError, match="ValueGradFunction"):
+        numba_logp_dlogp(lambda x: x)
