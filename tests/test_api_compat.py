@@ -120,7 +120,7 @@ FUNCTION_KEYWORDS = {
     "sample": ["draws", "tune", "chains", "cores", "random_seed", "progressbar", "step",
                "var_names", "initvals", "init", "jitter_max_retries", "target_accept",
                "discard_tuned_samples", "compute_convergence_checks", "return_inferencedata",
-               "idata_kwargs", "model", "mp_ctx", "n_init", "blas_cores"],
+               "idata_kwargs", "model", "mp_ctx", "n_init", "blas_cores", "nuts_sampler"],
     "sample_prior_predictive": ["draws", "model", "var_names", "random_seed",
                                 "return_inferencedata", "compile_kwargs"],
     "sample_posterior_predictive": ["trace", "model", "var_names", "random_seed", "progressbar",

@@ -13,6 +13,7 @@ from ppl.model.context import modelcontext
 from ppl.model.initial_point import make_initial_point_fn
 from ppl.sampling.assign import VarLayout, assign_step_methods
 from ppl.sampling.init_advi import ADVI_INITS, advi_init
+from ppl.sampling.numba_chain import NUTS_SAMPLERS, build_numba_logp, numba_nuts_options
 from ppl.sampling.parallel import ChainSpec, run_chains
 from ppl.sampling.progress import chain_progress
 from ppl.sampling.to_arviz import SamplingWarning, convergence_warnings, to_inference_data
@@ -109,6 +110,7 @@ def sample(
     executor=None,
     mp_ctx: str | None = None,
     blas_cores: int | str | None = "auto",
+    nuts_sampler: str = "pymc",
     **kwargs,
 ):
     """Draw samples from the posterior with NUTS and/or Metropolis/Gibbs steps.
@@ -170,6 +172,12 @@ def sample(
         (one per worker process; in this process, ``cores`` threads), an int sets the total
         (split between the workers, at least one each), None leaves the libraries' defaults.
         Threaded BLAS on small matrices made sampling many times slower on busy machines.
+    nuts_sampler
+        ``"pymc"`` (or ``"python"``): the Python NUTS, which supports every model and option.
+        ``"numba"``: the compiled kernel (:mod:`ppl.step_methods.numba_nuts`), which runs
+        each chain's warm-up and draws in Numba with no Python per leapfrog step; it needs one
+        NUTS step over all free variables, a diagonal mass matrix and the Numba backend, and
+        costs one extra Numba compilation of the model's log-density (a few seconds).
 
     Returns
     -------
@@ -197,6 +205,8 @@ def sample(
         raise ValueError(f"sample: init={init!r} is not supported; use one of {sorted(_INITS)}.")
     options = _split_options(kwargs, nuts, target_accept, init)
     cores = min(4, os.cpu_count() or 1) if cores is None else int(cores)
+    if nuts_sampler not in NUTS_SAMPLERS:
+        raise ValueError(f"sample: nuts_sampler is {nuts_sampler!r}, expected one of {sorted(NUTS_SAMPLERS)}.")
     if not (blas_cores is None or blas_cores == "auto" or (isinstance(blas_cores, int) and blas_cores >= 1)):
         raise ValueError(f"sample: blas_cores is {blas_cores!r}, expected 'auto', None or an int >= 1.")
     chains = max(4, cores) if chains is None else int(chains)
@@ -217,8 +227,14 @@ def sample(
 
     for s in steps:  # compile every block's log-density once, here (forked workers inherit it)
         s.build(starts[0])
+    numba_options = numba_fn = None
+    if nuts_sampler == "numba":
+        numba_options = numba_nuts_options(steps, model)
+        numba_fn = build_numba_logp(steps[0])
     specs = [
-        ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune) for c in range(chains)
+        ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune,
+                  numba_options=numba_options, numba_fn=numba_fn)
+        for c in range(chains)
     ]
     if mp_ctx is None and executor is None and min(cores, chains) > 1:
         unsafe = fork_unsafe_ops([model.logp()])

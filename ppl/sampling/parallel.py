@@ -44,6 +44,13 @@ class ChainSpec:
     rng: np.random.Generator
     draws: int
     tune: int
+    numba_options: dict | None = None  # set: run on the compiled NUTS kernel
+    numba_fn: object = None  # its log-density, built in this process (not pickled)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["numba_fn"] = None  # a Numba function built from generated source: rebuilt
+        return state
 
 
 @dataclass
@@ -56,6 +63,10 @@ class ChainFailure:
 
 def run_chain(spec: ChainSpec, chain: int, report=None) -> ArraySampleResult:
     """Sample one chain; ``report(chain, done, divergences, tuning)`` is called every 10 draws."""
+    if spec.numba_options is not None:
+        from ppl.sampling.numba_chain import run_numba_chain  # imports the kernel (Numba)
+
+        return run_numba_chain(spec, chain, report)
     array_step = build_array_step(spec.steps, spec.start, spec.layout)
     total = spec.tune + spec.draws
     divergences = 0

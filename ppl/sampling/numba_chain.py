@@ -1,0 +1,115 @@
+"""Chains on the compiled NUTS kernel: ``ppl.sample(nuts_sampler="numba")``.
+
+The kernel (:mod:`ppl.step_methods.numba_nuts`) runs a whole chain, warm-up included, in Numba,
+calling the model's log-density through :func:`ppl.compiled.numba_fn.numba_logp_dlogp`. It
+covers the common case: one NUTS step over every free variable, a diagonal mass matrix, the
+log-density compiled with Numba. The wrapper is built once in the parent process (forked
+workers inherit it); a worker that gets the chain by value builds its own.
+"""
+
+import hashlib
+
+import numpy as np
+
+from ppl.compiled.numba_fn import numba_logp_dlogp
+from ppl.exceptions import SamplingError
+from ppl.sampling.steps import NUTS
+from ppl.step_methods.driver import ArraySampleResult
+from ppl.step_methods.numba_nuts import sample_nuts_numba
+
+__all__ = ["NUTS_SAMPLERS", "numba_nuts_options", "build_numba_logp", "run_numba_chain"]
+
+#: Accepted values of ``ppl.sample(nuts_sampler=...)`` ("pymc" is the Python NUTS, as in PyMC).
+NUTS_SAMPLERS = {"pymc", "python", "numba"}
+
+_SUPPORTED = {"target_accept", "max_treedepth", "max_energy_error", "step_size", "step_scale", "inv_mass"}
+
+
+def numba_nuts_options(steps: list, model) -> dict:
+    """The kernel's options for these step methods, or a ``SamplingError`` saying why it can't run.
+
+    Raises
+    ------
+    SamplingError
+        If the steps are not one NUTS over all free variables, or use an option the kernel lacks.
+    """
+    hint = "Hint: nuts_sampler='pymc' runs the Python NUTS, which supports every case."
+    all_vars = {v.name for v in model.value_vars}
+    if len(steps) != 1 or not isinstance(steps[0], NUTS) or {v.name for v in steps[0].value_vars} != all_vars:
+        raise SamplingError(
+            f"nuts_sampler='numba' runs one NUTS step over all free variables; this model is "
+            f"sampled with {steps}. {hint}"
+        )
+    options = dict(steps[0].options)
+    unsupported = {
+        k: v for k, v in options.items()
+        if k not in _SUPPORTED and not (k in ("adapt_step_size", "adapt_mass_matrix") and v)
+        and not (k == "dense_mass" and not v)
+    }
+    if unsupported:
+        raise SamplingError(f"nuts_sampler='numba' does not support the NUTS options {unsupported}. {hint}")
+    return {k: v for k, v in options.items() if k in _SUPPORTED}
+
+
+def build_numba_logp(step):
+    """The Numba ``logp_dlogp(x, grad_out)`` of a built NUTS step's log-density.
+
+    Building it costs a Numba compilation, so it is kept on the compiled function (which the
+    model caches), keyed by the values of the graph's shared variables: the wrapper holds them
+    as constants, so after ``ppl.set_data`` a new one is built.
+    """
+    fn = step.logp_fn
+    digest = hashlib.blake2b(digest_size=16)
+    for cell in getattr(fn, "raw_function", fn).input_storage[1:]:
+        value = np.asarray(cell.data)
+        digest.update(f"{value.dtype}{value.shape}".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    cache = fn.__dict__.setdefault("_numba_logp_cache", {})
+    key = digest.hexdigest()
+    if key in cache:
+        return cache[key]
+    try:
+        cache[key] = numba_logp_dlogp(fn)
+        return cache[key]
+    except TypeError as err:
+        raise SamplingError(
+            f"nuts_sampler='numba' needs the log-density compiled with Numba (mode=None or "
+            f"'NUMBA'): {err}"
+        ) from err
+
+
+def run_numba_chain(spec, chain: int, report=None) -> ArraySampleResult:
+    """One chain on the compiled kernel, as an ``ArraySampleResult`` in the layout's order."""
+    step = spec.steps[0]
+    fn = spec.numba_fn
+    if fn is None:  # the chain came by value: compile here
+        step.build(spec.start)
+        fn = build_numba_logp(step)
+    options = dict(spec.numba_options)
+    names = [name for name, *_ in step.logp_fn.point_map_info]
+    order = spec.layout.indices(names)  # the step's flat order within the layout
+    dim = order.size
+    inv_mass = options.pop("inv_mass", None)
+    if isinstance(inv_mass, dict):  # per variable, e.g. from an ADVI init
+        inv_mass = np.concatenate([np.ravel(inv_mass[name]) for name in names])
+    step_scale = options.pop("step_scale", 0.25)
+    if options.get("step_size") is None:
+        options["step_size"] = step_scale / dim**0.25
+    total = spec.tune + spec.draws
+
+    def progress(done, _total):
+        if report is not None:
+            report(chain, done, 0, done <= spec.tune)
+
+    result = sample_nuts_numba(
+        fn, spec.layout.to_flat(spec.start)[order], draws=spec.draws, tune=spec.tune,
+        rng=spec.rng, inv_mass=inv_mass, callback=progress, **options,
+    )
+    n_tune, n_draws = len(result.tune_draws), len(result.draws)
+    draws = np.empty((n_tune + n_draws, spec.layout.size))
+    draws[:, order] = np.concatenate([result.tune_draws, result.draws])
+    stats = {k: np.concatenate([result.tune_stats[k], result.stats[k]]) for k in result.stats}
+    stats["tune"] = np.arange(n_tune + n_draws) < n_tune
+    if report is not None and not result.interrupted:
+        report(chain, total, int(stats["diverging"][n_tune:].sum()), False)
+    return ArraySampleResult(draws, stats, result.interrupted)

@@ -1,0 +1,83 @@
+"""``ppl.sample(nuts_sampler="numba")``: the compiled NUTS kernel behind the usual interface."""
+
+import arviz as az
+import numpy as np
+import pytest
+
+import ppl
+from ppl.exceptions import SamplingError
+
+Y = np.random.default_rng(0).normal(1.0, 2.0, 40)
+PRIOR_SD, NOISE_SD = 10.0, 2.0
+
+
+def exact_posterior(y):
+    precision = 1 / PRIOR_SD**2 + len(y) / NOISE_SD**2
+    return y.sum() / NOISE_SD**2 / precision, precision**-0.5
+
+
+def conjugate_model():
+    with ppl.Model() as model:
+        y = ppl.Data("y", Y)
+        mu = ppl.Normal("mu", 0.0, PRIOR_SD)
+        ppl.Normal("obs", mu, NOISE_SD, observed=y, shape=y.shape)
+    return model
+
+
+def _sample(model, **kwargs):
+    kwargs = {"draws": 500, "tune": 500, "chains": 2, "cores": 1, "random_seed": 1,
+              "progressbar": False, "nuts_sampler": "numba", "compute_convergence_checks": False,
+              **kwargs}
+    return ppl.sample(model=model, **kwargs)
+
+
+@pytest.mark.slow
+def test_posterior_stats_chains_and_refit():
+    model = conjugate_model()
+    idata = _sample(model, draws=1000)
+    mean, sd = exact_posterior(Y)
+    draws = idata.posterior["mu"].values
+    ess = float(az.ess(idata, var_names=["mu"])["mu"])
+    assert abs(draws.mean() - mean) < 4.5 * sd / np.sqrt(ess)
+    assert abs(draws.std() / sd - 1) < 0.1
+    # Same statistics, names and dtypes as the Python NUTS.
+    python = _sample(model, draws=20, tune=20, nuts_sampler="pymc")
+    assert set(idata.sample_stats.data_vars) == set(python.sample_stats.data_vars)
+    for name in python.sample_stats.data_vars:
+        assert idata.sample_stats[name].dtype == python.sample_stats[name].dtype, name
+    # Chains in forked workers: the same draws, bit for bit.
+    parallel = _sample(model, draws=1000, cores=2)
+    np.testing.assert_array_equal(parallel.posterior["mu"].values, draws)
+    # After set_data the kernel sees the new data (its log-density is rebuilt).
+    new_y = Y + 5.0
+    with model:
+        ppl.set_data({"y": new_y})
+    moved = _sample(model, draws=300, tune=300).posterior["mu"].values
+    new_mean, _ = exact_posterior(new_y)
+    assert abs(moved.mean() - new_mean) < 0.5 * sd
+    # Warm-up draws are kept when asked, like the Python NUTS.
+    kept = _sample(model, draws=30, tune=40, chains=1, discard_tuned_samples=False)
+    assert kept.warmup_posterior["mu"].shape == (1, 40)
+
+
+def test_unsupported_cases_say_why():
+    with ppl.Model() as mixed:
+        ppl.Normal("a", 0.0, 1.0)
+        ppl.Bernoulli("b", 0.5)
+    with pytest.raises(SamplingError, match="one NUTS step over all free variables"):
+        _sample(mixed)
+    model = conjugate_model()
+    with pytest.raises(SamplingError, match=r"does not support the NUTS options \{'dense_mass': True\}"):
+        _sample(model, nuts={"dense_mass": True})
+    with pytest.raises(SamplingError, match="compiled with Numba"):
+        _sample(model, mode="C")
+    with pytest.raises(ValueError, match="nuts_sampler is 'blackjax'"):
+        _sample(model, nuts_sampler="blackjax")
+
+
+@pytest.mark.slow
+def test_spawned_workers_build_their_own_kernel_function():
+    model = conjugate_model()
+    serial = _sample(model, draws=50, tune=50)
+    spawned = _sample(model, draws=50, tune=50, cores=2, mp_ctx="spawn")
+    np.testing.assert_array_equal(serial.posterior["mu"].values, spawned.posterior["mu"].values)
