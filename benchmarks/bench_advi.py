@@ -30,7 +30,6 @@ import ppl
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from models import logistic_regression  # noqa: E402
 
-
 METHODS = {
     "advi": (ppl.ADVI, {}, True),
     "advi_last_iterate": (ppl.ADVI, {}, False),

@@ -4,7 +4,11 @@ import numpy as np
 from model_data import (
     EIGHT_SIGMA,
     EIGHT_Y,
+    ark_data,
+    eight_schools_centered_data,
+    gaussian_scales,
     hierarchical_data,
+    kidiq_interaction_data,
     linear_regression_data,
     logistic_regression_data,
 )
@@ -54,9 +58,53 @@ def hierarchical(groups=85, n=900):
     return model
 
 
+def gaussian_scaled(dim=100):
+    """Independent Gaussian, scales 0.01..100: a stress test of the mass-matrix adaptation."""
+    with ppl.Model() as model:
+        ppl.Normal("x", 0.0, gaussian_scales(dim), shape=dim)
+    return model
+
+
+def eight_schools_centered():
+    """posteriordb eight_schools-eight_schools_centered (funnel: divergences expected)."""
+    y, sigma = eight_schools_centered_data()
+    with ppl.Model() as model:
+        mu = ppl.Normal("mu", 0.0, 5.0)
+        tau = ppl.HalfCauchy("tau", 5.0)
+        theta = ppl.Normal("theta", mu, tau, shape=8)
+        ppl.Normal("y", theta, sigma, observed=y)
+    return model
+
+
+def kidiq_interaction():
+    """posteriordb kidiq-kidscore_interaction: flat prior on the coefficients."""
+    kid_score, mom_hs, mom_iq = kidiq_interaction_data()
+    with ppl.Model() as model:
+        beta = ppl.Flat("beta", shape=4)
+        sigma = ppl.HalfCauchy("sigma", 2.5)
+        mu = beta[0] + beta[1] * mom_hs + beta[2] * mom_iq + beta[3] * mom_hs * mom_iq
+        ppl.Normal("kid_score", mu, sigma, observed=kid_score)
+    return model
+
+
+def ark():
+    """posteriordb arK-arK: AR(5), T = 200, conditional on the first 5 values."""
+    lags, target = ark_data()
+    with ppl.Model() as model:
+        alpha = ppl.Normal("alpha", 0.0, 10.0)
+        beta = ppl.Normal("beta", 0.0, 10.0, shape=lags.shape[1])
+        sigma = ppl.HalfCauchy("sigma", 2.5)
+        ppl.Normal("y", alpha + lags @ beta, sigma, observed=target)
+    return model
+
+
 MODELS = {
     "eight_schools_noncentered": eight_schools_noncentered,
     "linear_regression_1000x10": linear_regression,
     "logistic_regression_5000x25": logistic_regression,
     "hierarchical_85x900": hierarchical,
+    "gaussian_100_scaled": gaussian_scaled,
+    "eight_schools_centered": eight_schools_centered,
+    "kidiq_interaction": kidiq_interaction,
+    "arK": ark,
 }

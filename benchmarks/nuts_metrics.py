@@ -165,3 +165,45 @@ def summarize(
         "draws": int(draws),
         "moments": posterior_moments(posterior, var_names),
     }
+
+
+def runner_main(doc: str, models, bench_model, versions, add_arguments=None) -> None:
+    """Command line shared by the runners: parse the common options (plus ``add_arguments``'s),
+    call ``bench_model(name, args)`` for each model (it returns a list of rows or one row) and
+    write the rows with the machine and ``versions()`` as JSON to ``--out`` or stdout."""
+    import argparse
+    import json
+    import multiprocessing
+    import pathlib
+    import platform
+    import sys
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=list(models), choices=list(models))
+    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--tune", type=int, default=1000)
+    parser.add_argument("--chains", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=20251122)
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="time each run N times, keep the fastest"
+    )
+    parser.add_argument("--out", type=pathlib.Path, default=None)
+    if add_arguments is not None:
+        add_arguments(parser)
+    args = parser.parse_args()
+    rows = []
+    for name in args.models:
+        result = bench_model(name, args)
+        rows.extend(result if isinstance(result, list) else [result])
+    summary = {
+        "machine": platform.machine(),
+        "cpus": multiprocessing.cpu_count(),
+        "python": platform.python_version(),
+        "versions": versions(),
+        "results": rows,
+    }
+    text = json.dumps(summary, indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text)

@@ -8,13 +8,9 @@ Usage: /tmp/bench-pymc/bin/python benchmarks/compare/pymc_runner.py [--models ..
     [--mode NUMBA] [--out FILE]       (JSON to FILE, or to stdout)
 """
 
-import argparse
 import ctypes.util
-import json
-import multiprocessing
 import os
 import pathlib
-import platform
 import sys
 import time
 
@@ -32,13 +28,18 @@ import pytensor  # noqa: E402
 from model_data import (  # noqa: E402
     EIGHT_SIGMA,
     EIGHT_Y,
+    ark_data,
+    eight_schools_centered_data,
+    gaussian_scales,
     hierarchical_data,
+    kidiq_interaction_data,
     linear_regression_data,
     logistic_regression_data,
 )
 from nuts_metrics import (  # noqa: E402
     load,
     n_timing_calls,
+    runner_main,
     spread,
     summarize,
     time_calls,
@@ -88,11 +89,51 @@ def hierarchical(groups=85, n=900):
     return model
 
 
+def gaussian_scaled(dim=100):
+    with pm.Model() as model:
+        pm.Normal("x", 0.0, gaussian_scales(dim), shape=dim)
+    return model
+
+
+def eight_schools_centered():
+    y, sigma = eight_schools_centered_data()
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0.0, 5.0)
+        tau = pm.HalfCauchy("tau", 5.0)
+        theta = pm.Normal("theta", mu, tau, shape=8)
+        pm.Normal("y", theta, sigma, observed=y)
+    return model
+
+
+def kidiq_interaction():
+    kid_score, mom_hs, mom_iq = kidiq_interaction_data()
+    with pm.Model() as model:
+        beta = pm.Flat("beta", shape=4)
+        sigma = pm.HalfCauchy("sigma", 2.5)
+        mu = beta[0] + beta[1] * mom_hs + beta[2] * mom_iq + beta[3] * mom_hs * mom_iq
+        pm.Normal("kid_score", mu, sigma, observed=kid_score)
+    return model
+
+
+def ark():
+    lags, target = ark_data()
+    with pm.Model() as model:
+        alpha = pm.Normal("alpha", 0.0, 10.0)
+        beta = pm.Normal("beta", 0.0, 10.0, shape=lags.shape[1])
+        sigma = pm.HalfCauchy("sigma", 2.5)
+        pm.Normal("y", alpha + lags @ beta, sigma, observed=target)
+    return model
+
+
 MODELS = {
     "eight_schools_noncentered": eight_schools_noncentered,
     "linear_regression_1000x10": linear_regression,
     "logistic_regression_5000x25": logistic_regression,
     "hierarchical_85x900": hierarchical,
+    "gaussian_100_scaled": gaussian_scaled,
+    "eight_schools_centered": eight_schools_centered,
+    "kidiq_interaction": kidiq_interaction,
+    "arK": ark,
 }
 
 # PyMC's sample_stats names -> the names nuts_metrics.summarize reads (most are already equal).
@@ -184,39 +225,25 @@ def bench_model(name: str, cores: int, args) -> dict:
     return row
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+def _pymc_arguments(parser) -> None:
     parser.add_argument("--cores", nargs="+", type=int, default=[1])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=20251122)
-    parser.add_argument(
-        "--repeats", type=int, default=1, help="time each run N times, keep the fastest"
-    )
     parser.add_argument("--mode", default=None, help="PyTensor mode (default: PyTensor's)")
-    parser.add_argument("--out", type=pathlib.Path, default=None)
-    args = parser.parse_args()
-    rows = [bench_model(name, cores, args) for name in args.models for cores in args.cores]
-    summary = {
-        "machine": platform.machine(),
-        "cpus": multiprocessing.cpu_count(),
-        "python": platform.python_version(),
-        "versions": {
+
+
+def main() -> None:
+    runner_main(
+        __doc__,
+        MODELS,
+        lambda name, args: [bench_model(name, cores, args) for cores in args.cores],
+        lambda: {
             "pymc": pm.__version__,
             "pytensor": pytensor.__version__,
             "arviz": arviz.__version__,
             "default_linker": pytensor.config.linker,
             "blas__ldflags": pytensor.config.blas__ldflags,
         },
-        "results": rows,
-    }
-    text = json.dumps(summary, indent=2) + "\n"
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        args.out.write_text(text)
+        _pymc_arguments,
+    )
 
 
 if __name__ == "__main__":
