@@ -29,14 +29,14 @@ from ppl.step_methods.numba_nuts import LOGP_DLOGP_TYPE, sample_nuts_numba  # no
 from ppl.step_methods.numba_nuts.kernel import chunk_kernel  # noqa: E402
 
 
-@numba.njit(numba.float64(LOGP_DLOGP_TYPE, numba.float64[:, ::1], numba.int64))
-def _loop_logp(fn, points, calls):
+@numba.njit(numba.float64(LOGP_DLOGP_TYPE, numba.int64, numba.float64[:, ::1], numba.int64))
+def _loop_logp(fn, data, points, calls):
     grad = np.empty(points.shape[1])
     x = np.empty(points.shape[1])
     total = 0.0
     for i in range(calls):
         x[:] = points[i % points.shape[0]]
-        total += fn(x, grad)
+        total += fn(x, grad, data)
     return total
 
 
@@ -83,9 +83,9 @@ def _numba_run(model, draws, tune, seed):
     seconds = time.perf_counter() - start
     points = np.ascontiguousarray(res.draws[:: max(1, draws // 100)])  # where the sampler goes
     calls = 200000
-    _loop_logp(fn, points, 10)
+    _loop_logp(fn.function, fn.address, points, 10)
     t0 = time.perf_counter()
-    _loop_logp(fn, points, calls)
+    _loop_logp(fn.function, fn.address, points, calls)
     logp_us = (time.perf_counter() - t0) / calls * 1e6
     return seconds, res.n_grad_evals, logp_us, _min_bulk_ess(res.draws), build
 

@@ -24,6 +24,7 @@ from ppl.model.data import Data, set_data
 from ppl.model.deterministic import Deterministic
 from ppl.model.model import Model
 from ppl.model.potential import Potential
+from ppl.model_graph import model_to_graphviz
 from ppl.transforms.cholesky import expand_packed_triangular
 from ppl.optimize import find_MAP
 from ppl.variational import (
@@ -61,6 +62,7 @@ __all__ = [
     "set_data",
     "Deterministic",
     "Potential",
+    "model_to_graphviz",
     "logp",
     "logcdf",
     "icdf",

@@ -148,3 +148,21 @@ def test_function_keywords(name):
     assert not missing
     # The leading positional arguments are in PyMC's order.
     assert list(params)[:2] == FUNCTION_KEYWORDS[name][:2]
+
+
+# PyMC 5's model_to_graphviz: (name, default) of each argument; all but `model` keyword-only.
+GRAPHVIZ_ARGUMENTS = [
+    ("var_names", None), ("formatting", "plain"), ("save", None), ("figsize", None),
+    ("dpi", 300), ("node_formatters", None), ("include_dim_lengths", True),
+]
+
+
+def test_model_to_graphviz_signature():
+    params = inspect.signature(ppl.model_to_graphviz).parameters
+    assert list(params) == ["model"] + [name for name, _ in GRAPHVIZ_ARGUMENTS]
+    assert params["model"].default is None
+    for name, default in GRAPHVIZ_ARGUMENTS:
+        assert params[name].kind is inspect.Parameter.KEYWORD_ONLY
+        assert params[name].default == default
+    method = inspect.signature(ppl.Model.to_graphviz).parameters
+    assert [(n, p.default) for n, p in method.items() if n != "self"] == GRAPHVIZ_ARGUMENTS

@@ -13,7 +13,13 @@ from ppl.blackbox import backends as _backends  # noqa: F401 - registers Numba c
 from ppl.blackbox.gradcheck import GradientCheck, check_gradient
 from ppl.blackbox.jax_adapter import from_jax
 from ppl.blackbox.numpy_adapter import blackbox
-from ppl.blackbox.op import BlackBoxGradOp, BlackBoxOp, NoGradientError, fork_unsafe_ops
+from ppl.blackbox.op import (
+    BlackBoxGradOp,
+    BlackBoxOp,
+    NoGradientError,
+    blackbox_ops,
+    fork_unsafe_ops,
+)
 from ppl.blackbox.spec import BlackBoxFunctions
 from ppl.blackbox.torch_adapter import from_torch
 
@@ -43,5 +49,6 @@ __all__ = [
     "BlackBoxGradOp",
     "BlackBoxFunctions",
     "NoGradientError",
+    "blackbox_ops",
     "fork_unsafe_ops",
 ]

@@ -28,7 +28,7 @@ from pytensor.tensor.exceptions import ShapeError as PyTensorShapeError
 from ppl.blackbox.spec import BlackBoxFunctions, StaticShape
 from ppl.exceptions import ModelError, PPLError, ShapeError
 
-__all__ = ["BlackBoxOp", "BlackBoxGradOp", "NoGradientError", "fork_unsafe_ops"]
+__all__ = ["BlackBoxOp", "BlackBoxGradOp", "NoGradientError", "blackbox_ops", "fork_unsafe_ops"]
 
 
 class NoGradientError(ModelError, NotImplementedError):
@@ -408,6 +408,27 @@ class BlackBoxGradOp(_BlackBoxBase):
         return f"BlackBox{kind}{{{self.spec.name}}}"
 
 
+def blackbox_ops(variables, *, fork_unsafe_only: bool = False) -> list[str]:
+    """Names of the black-box ops in the graphs of ``variables`` (with ``fork_unsafe_only``,
+    only those that cannot run in a forked worker).
+
+    Examples
+    --------
+    >>> import ppl, pytensor.tensor as pt
+    >>> x = pt.dscalar("x")
+    >>> blackbox_ops([ppl.blackbox(abs, name="absolute")(x)])
+    ['absolute']
+    """
+    names = []
+    for var in ancestors(list(variables)):
+        node = var.owner
+        if node is not None and isinstance(node.op, (BlackBoxOp, BlackBoxGradOp)):
+            spec = node.op.spec
+            if not (fork_unsafe_only and spec.fork_safe) and spec.name not in names:
+                names.append(spec.name)
+    return names
+
+
 def fork_unsafe_ops(variables) -> list[str]:
     """Names of the black-box ops in the graphs of ``variables`` that cannot run in a forked
     worker (JAX's): chains with them need ``mp_ctx="spawn"`` or ``"forkserver"``.
@@ -419,10 +440,4 @@ def fork_unsafe_ops(variables) -> list[str]:
     >>> fork_unsafe_ops([ppl.blackbox(abs, name="absolute")(x)])
     []
     """
-    names = []
-    for var in ancestors(list(variables)):
-        node = var.owner
-        if node is not None and isinstance(node.op, (BlackBoxOp, BlackBoxGradOp)):
-            if not node.op.spec.fork_safe and node.op.spec.name not in names:
-                names.append(node.op.spec.name)
-    return names
+    return blackbox_ops(variables, fork_unsafe_only=True)

@@ -470,6 +470,16 @@ class Model:
         """Raise SamplingError, listing each variable's logp, if ``start`` is not a valid start."""
         check_start_vals(self, start)
 
+    def to_graphviz(self, *, var_names=None, formatting: str = "plain", save=None, figsize=None,
+                    dpi: int = 300, node_formatters=None, include_dim_lengths: bool = True):
+        """The model as a ``graphviz.Digraph``; see :func:`ppl.model_to_graphviz`."""
+        from ppl.model_graph import model_to_graphviz  # a layer above the model
+
+        return model_to_graphviz(
+            self, var_names=var_names, formatting=formatting, save=save, figsize=figsize,
+            dpi=dpi, node_formatters=node_formatters, include_dim_lengths=include_dim_lengths,
+        )
+
     def __repr__(self) -> str:
         lines = [f"Model({self.name!r})" if self.name else "Model()"]
         for rv in self.basic_RVs:

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import time
 import warnings
 
 import numpy as np
@@ -13,10 +14,12 @@ from ppl.model.context import modelcontext
 from ppl.model.initial_point import make_initial_point_fn
 from ppl.sampling.assign import VarLayout, assign_step_methods
 from ppl.sampling.init_advi import ADVI_INITS, advi_init
-from ppl.sampling.numba_chain import NUTS_SAMPLERS, build_numba_logp, numba_nuts_options
-from ppl.sampling.parallel import ChainSpec, run_chains
+from ppl.sampling.numba_chain import NUTS_SAMPLERS, select_numba_kernel
+from ppl.sampling.parallel import ChainSpec, lost_chain_attrs, run_chains
 from ppl.sampling.progress import chain_progress
-from ppl.sampling.to_arviz import SamplingWarning, convergence_warnings, to_inference_data
+from ppl.sampling.to_arviz import (
+    SamplingWarning, convergence_warnings, sampling_attrs, to_inference_data,
+)
 
 __all__ = ["sample", "init_points"]
 
@@ -29,10 +32,16 @@ _NUTS_OPTIONS = {
 _INITS = {"jitter+adapt_diag", "adapt_diag", "jitter+adapt_full", "adapt_full", "auto", *ADVI_INITS}
 
 
-def init_points(model, chains: int, rngs, *, init: str, initvals=None, max_retries: int = 10):
+def init_points(
+    model, chains: int, rngs, *, init: str, initvals=None, max_retries: int = 10, mode=None,
+    gradient: bool = False,
+):
     """One start point per chain: the initial point, jittered by U(-1, 1) on continuous values.
 
     A jittered point whose log-density is not finite is drawn again (up to ``max_retries``).
+    With ``gradient`` (one gradient-based step over every free variable), the log-density is
+    evaluated with the model's cached ``logp_dlogp_function`` (compiled in ``mode``): the
+    function that step then uses, so ``sample`` compiles the model once.
 
     Raises
     ------
@@ -43,8 +52,16 @@ def init_points(model, chains: int, rngs, *, init: str, initvals=None, max_retri
     if len(per_chain) != chains:
         raise SamplingError(f"initvals has {len(per_chain)} entries for {chains} chains.")
     # Cached on the model: a refit after ppl.set_data compiles neither of these again.
-    compiled_logp = cached(model, ("compile_logp",), model.compile_logp)
     default_point_fn = cached(model, ("initial_point_fn",), lambda: make_initial_point_fn(model))
+    continuous = {v.name for v in model.continuous_value_vars}
+    if gradient and len(continuous) == len(model.value_vars):
+        value_grad = model.logp_dlogp_function(initial_point=default_point_fn(), mode=mode)
+        names = [name for name, *_ in value_grad.point_map_info]
+
+        def compiled_logp(point) -> float:
+            return value_grad(np.concatenate([np.ravel(point[n]) for n in names]))[0]
+    else:
+        compiled_logp = cached(model, ("compile_logp",), model.compile_logp)
 
     def logp_fn(point) -> float:
         try:
@@ -52,7 +69,6 @@ def init_points(model, chains: int, rngs, *, init: str, initvals=None, max_retri
         except ParameterValueError:
             return -np.inf
 
-    continuous = {v.name for v in model.continuous_value_vars}
     jitter = init.startswith("jitter") or init == "auto"
     points = []
     for chain, rng in enumerate(rngs):
@@ -110,7 +126,7 @@ def sample(
     executor=None,
     mp_ctx: str | None = None,
     blas_cores: int | str | None = "auto",
-    nuts_sampler: str = "pymc",
+    nuts_sampler: str = "auto",
     **kwargs,
 ):
     """Draw samples from the posterior with NUTS and/or Metropolis/Gibbs steps.
@@ -161,7 +177,9 @@ def sample(
         PyTensor compile mode of the log-density.
     executor
         A ``concurrent.futures.Executor`` to run the chains on (e.g. a Dask client's executor);
-        the model is sent to it by value.
+        the model is sent to it by value. A chain whose task fails (e.g. its Dask worker died)
+        is left out with a warning: the surviving chains are returned, numbered 0, 1, ... in
+        order, and the lost chains' indices are in ``sample_stats.attrs["lost_chains"]``.
     mp_ctx
         Start method of worker processes: ``"fork"`` (default on Linux: workers inherit the
         compiled model), ``"spawn"`` or ``"forkserver"`` (the model is sent by value; scripts
@@ -170,14 +188,18 @@ def sample(
     blas_cores
         Total number of BLAS/OpenMP threads while sampling: ``"auto"`` (default) uses ``cores``
         (one per worker process; in this process, ``cores`` threads), an int sets the total
-        (split between the workers, at least one each), None leaves the libraries' defaults.
+        (split between the workers, at least one each; on an ``executor``, between the chains,
+        so ``"auto"`` gives each chain one thread), None leaves the libraries' defaults.
         Threaded BLAS on small matrices made sampling many times slower on busy machines.
     nuts_sampler
-        ``"pymc"`` (or ``"python"``): the Python NUTS, which supports every model and option.
-        ``"numba"``: the compiled kernel (:mod:`ppl.step_methods.numba_nuts`), which runs
-        each chain's warm-up and draws in Numba with no Python per leapfrog step; it needs one
-        NUTS step over all free variables, a diagonal mass matrix and the Numba backend, and
-        costs one extra Numba compilation of the model's log-density (a few seconds).
+        ``"auto"`` (default; ``"pymc"`` is the same): the compiled kernel
+        (:mod:`ppl.step_methods.numba_nuts`, each chain's warm-up and draws run in Numba with
+        no Python per leapfrog step) when the model allows it -- one NUTS step over all free
+        variables, a diagonal mass matrix, the log-density compiled with Numba and no black-box
+        ops -- and the Python NUTS otherwise. ``"numba"`` insists on the kernel (an error says
+        why it can't run); ``"python"`` forces the Python NUTS, which supports every model and
+        option. The kernel is compiled once per installation (about 30 s) and then loaded from
+        Numba's cache.
 
     Returns
     -------
@@ -219,18 +241,19 @@ def sample(
             model, chains, init=init, n_init=n_init, random_seed=random_seed, progressbar=progressbar
         )
         options = {**advi_options, **options}
+        steps = assign_step_methods(model, step, nuts_kwargs=options, mode=mode)
     else:
-        starts = init_points(model, chains, rngs, init=init, initvals=initvals, max_retries=jitter_max_retries)
-    steps = assign_step_methods(model, step, nuts_kwargs=options, mode=mode)
+        steps = assign_step_methods(model, step, nuts_kwargs=options, mode=mode)
+        starts = init_points(
+            model, chains, rngs, init=init, initvals=initvals, max_retries=jitter_max_retries,
+            mode=mode, gradient=len(steps) == 1 and steps[0].needs_grad and steps[0].mode == mode,
+        )
     layout = VarLayout(starts[0], [v.name for v in model.value_vars])
     _log.info("Sampling %d chains with %s", chains, steps)
 
     for s in steps:  # compile every block's log-density once, here (forked workers inherit it)
         s.build(starts[0])
-    numba_options = numba_fn = None
-    if nuts_sampler == "numba":
-        numba_options = numba_nuts_options(steps, model)
-        numba_fn = build_numba_logp(steps[0])
+    numba_options, numba_fn = select_numba_kernel(nuts_sampler, steps, model)
     specs = [
         ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune,
                   numba_options=numba_options, numba_fn=numba_fn)
@@ -241,22 +264,23 @@ def sample(
         if unsafe:  # e.g. JAX: a forked worker would fail, so workers are spawned instead
             mp_ctx = "spawn"
             _log.info("Black-box ops %s cannot run in forked workers: spawning them.", unsafe)
+    start_time = time.perf_counter()
     with chain_progress(progressbar) as progress:
         results, failures, interrupted = run_chains(
             specs, cores=cores, progress=progress, executor=executor, mp_ctx=mp_ctx,
-            blas_cores=cores if blas_cores == "auto" else blas_cores,
-        )
-    for failure in failures:
-        warnings.warn(
-            f"Chain {failure.chain} failed and is left out: {failure.error}",
-            SamplingWarning,
-            stacklevel=2,
+            blas_cores=(chains if executor is not None else cores) if blas_cores == "auto" else blas_cores,
         )
     results = [r for r in results if r is not None and len(r.draws)]
     if not results:
         raise SamplingError(
             "No chain produced any draw. "
             + "; ".join(f"chain {f.chain}: {f.error}" for f in failures)
+        )
+    for failure in failures:
+        warnings.warn(
+            f"Chain {failure.chain} failed and is left out: {failure.error}",
+            SamplingWarning,
+            stacklevel=2,
         )
     if interrupted:
         warnings.warn(
@@ -270,7 +294,13 @@ def sample(
     idata = to_inference_data(
         model, chain_dicts, var_names=var_names, mode=mode,
         log_likelihood=bool(idata_kwargs.pop("log_likelihood", False)),
-        attrs={"tuning_steps": tune, "interrupted": int(interrupted)},
+        attrs={
+            **sampling_attrs(
+                steps, seed=seeds[0].entropy, draws=draws, tune=tune, chains=chains,
+                nuts_sampler="python" if numba_fn is None else "numba", sampling_time=time.perf_counter() - start_time,
+            ),
+            "interrupted": int(interrupted), **lost_chain_attrs(failures),
+        },
     )
     if compute_convergence_checks and not interrupted and not failures:
         convergence_warnings(idata)

@@ -7,20 +7,33 @@ log-density compiled with Numba. The wrapper is built once in the parent process
 workers inherit it); a worker that gets the chain by value builds its own.
 """
 
-import hashlib
+import logging
+import time
 
 import numpy as np
+from numba.core.errors import NumbaError
 
+from ppl.blackbox.op import blackbox_ops
 from ppl.compiled.numba_fn import numba_logp_dlogp
 from ppl.exceptions import SamplingError
 from ppl.sampling.steps import NUTS
 from ppl.step_methods.driver import ArraySampleResult
 from ppl.step_methods.numba_nuts import sample_nuts_numba
+from ppl.step_methods.numba_nuts.kernel import chunk_kernel
 
-__all__ = ["NUTS_SAMPLERS", "numba_nuts_options", "build_numba_logp", "run_numba_chain"]
+__all__ = [
+    "NUTS_SAMPLERS",
+    "numba_nuts_options",
+    "build_numba_logp",
+    "run_numba_chain",
+    "select_numba_kernel",
+]
 
-#: Accepted values of ``ppl.sample(nuts_sampler=...)`` ("pymc" is the Python NUTS, as in PyMC).
-NUTS_SAMPLERS = {"pymc", "python", "numba"}
+_log = logging.getLogger(__name__)
+
+#: Accepted values of ``ppl.sample(nuts_sampler=...)``: "auto" (and "pymc", PyMC's name for the
+#: library's own NUTS) take the compiled kernel when the model allows it, else the Python NUTS.
+NUTS_SAMPLERS = {"auto", "pymc", "python", "numba"}
 
 _SUPPORTED = {"target_accept", "max_treedepth", "max_energy_error", "step_size", "step_scale", "inv_mass"}
 
@@ -33,7 +46,7 @@ def numba_nuts_options(steps: list, model) -> dict:
     SamplingError
         If the steps are not one NUTS over all free variables, or use an option the kernel lacks.
     """
-    hint = "Hint: nuts_sampler='pymc' runs the Python NUTS, which supports every case."
+    hint = "Hint: nuts_sampler='python' runs the Python NUTS, which supports every case."
     all_vars = {v.name for v in model.value_vars}
     if len(steps) != 1 or not isinstance(steps[0], NUTS) or {v.name for v in steps[0].value_vars} != all_vars:
         raise SamplingError(
@@ -52,25 +65,20 @@ def numba_nuts_options(steps: list, model) -> dict:
 
 
 def build_numba_logp(step):
-    """The Numba ``logp_dlogp(x, grad_out)`` of a built NUTS step's log-density.
+    """The :class:`~ppl.compiled.numba_fn.NumbaLogp` of a built NUTS step's log-density.
 
-    Building it costs a Numba compilation, so it is kept on the compiled function (which the
-    model caches), keyed by the values of the graph's shared variables: the wrapper holds them
-    as constants, so after ``ppl.set_data`` a new one is built.
+    Building it costs a Numba compilation (or a load from Numba's cache), so it is kept on the
+    compiled function (which the model caches); its data table is refreshed on every call, so
+    after ``ppl.set_data`` it reads the new values.
     """
     fn = step.logp_fn
-    digest = hashlib.blake2b(digest_size=16)
-    for cell in getattr(fn, "raw_function", fn).input_storage[1:]:
-        value = np.asarray(cell.data)
-        digest.update(f"{value.dtype}{value.shape}".encode())
-        digest.update(np.ascontiguousarray(value).tobytes())
-    cache = fn.__dict__.setdefault("_numba_logp_cache", {})
-    key = digest.hexdigest()
-    if key in cache:
-        return cache[key]
+    numba_fn = fn.__dict__.get("_numba_logp")
+    if numba_fn is not None:
+        numba_fn.refresh()  # the current data (e.g. after ppl.set_data)
+        return numba_fn
     try:
-        cache[key] = numba_logp_dlogp(fn)
-        return cache[key]
+        numba_fn = fn.__dict__["_numba_logp"] = numba_logp_dlogp(fn)
+        return numba_fn
     except TypeError as err:
         raise SamplingError(
             f"nuts_sampler='numba' needs the log-density compiled with Numba (mode=None or "
@@ -102,7 +110,7 @@ def run_numba_chain(spec, chain: int, report=None) -> ArraySampleResult:
             report(chain, done, 0, done <= spec.tune)
 
     result = sample_nuts_numba(
-        fn, spec.layout.to_flat(spec.start)[order], draws=spec.draws, tune=spec.tune,
+        fn.function, spec.layout.to_flat(spec.start)[order], data=fn.address, draws=spec.draws, tune=spec.tune,
         rng=spec.rng, inv_mass=inv_mass, callback=progress, **options,
     )
     n_tune, n_draws = len(result.tune_draws), len(result.draws)
@@ -113,3 +121,41 @@ def run_numba_chain(spec, chain: int, report=None) -> ArraySampleResult:
     if report is not None and not result.interrupted:
         report(chain, total, int(stats["diverging"][n_tune:].sum()), False)
     return ArraySampleResult(draws, stats, result.interrupted)
+
+
+def select_numba_kernel(nuts_sampler: str, steps: list, model) -> tuple[dict | None, object]:
+    """The compiled kernel's options and log-density for ``sample()``, or ``(None, None)`` for
+    the Python NUTS.
+
+    ``"numba"`` insists (a ``SamplingError`` says why it can't run); ``"auto"``/``"pymc"`` take
+    the kernel when the steps are one NUTS over all free variables with options it supports, the
+    graph has no black-box (Python) ops and the log-density compiles with Numba, and fall back to
+    the Python NUTS otherwise. The kernel itself is compiled (or loaded from Numba's cache) here,
+    before any worker is forked.
+    """
+    if nuts_sampler == "python":
+        return None, None
+    if nuts_sampler == "numba":
+        options, fn = numba_nuts_options(steps, model), build_numba_logp(steps[0])
+    else:
+        try:
+            options = numba_nuts_options(steps, model)
+        except SamplingError as err:
+            _log.debug("Python NUTS: %s", err)
+            return None, None
+        python_ops = blackbox_ops([model.logp()])
+        if python_ops:
+            _log.debug("Python NUTS: the model has black-box ops %s.", python_ops)
+            return None, None
+        try:
+            fn = build_numba_logp(steps[0])
+        except (SamplingError, NumbaError) as err:
+            _log.info("The log-density does not compile for the Numba NUTS kernel (%s): "
+                      "sampling with the Python NUTS.", err)
+            return None, None
+    if chunk_kernel.cache_info().currsize == 0:
+        start = time.perf_counter()
+        chunk_kernel()
+        _log.info("NUTS kernel ready in %.1f s (compiled once per installation, then cached).",
+                  time.perf_counter() - start)
+    return options, fn

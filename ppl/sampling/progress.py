@@ -22,6 +22,9 @@ class _Silent:
     def update(self, task, completed: int, divergences: int, tuning: bool) -> None:
         return None
 
+    def lost(self, task) -> None:
+        return None
+
 
 class _Bars:
     def __init__(self, progress: Progress):
@@ -35,6 +38,9 @@ class _Bars:
             task, completed=completed, divergences=divergences, phase="tune" if tuning else "draw"
         )
 
+    def lost(self, task) -> None:
+        self.progress.update(task, phase="lost")
+
 
 class _SpeedColumn(ProgressColumn):
     """Draws per second."""
@@ -46,7 +52,8 @@ class _SpeedColumn(ProgressColumn):
 
 @contextlib.contextmanager
 def chain_progress(enabled: bool):
-    """Yield an object with ``add_chain(chain, total)`` and ``update(task, done, divs, tuning)``."""
+    """Yield an object with ``add_chain(chain, total)``, ``update(task, done, divs, tuning)`` and
+    ``lost(task)`` (the chain failed)."""
     if not enabled:
         yield _Silent()
         return

@@ -3,6 +3,10 @@
 This is the only module of ppl that imports ArviZ.
 """
 
+import datetime
+import importlib.metadata
+import inspect
+import json
 import warnings
 
 import arviz as az
@@ -15,7 +19,14 @@ from pytensor.graph.traversal import ancestors
 from ppl.compiled.modes import resolve_mode
 from ppl.model.compile_cache import cached, mode_key
 
-__all__ = ["to_inference_data", "convergence_warnings", "SamplingWarning"]
+__all__ = [
+    "to_inference_data",
+    "convergence_warnings",
+    "SamplingWarning",
+    "inference_attrs",
+    "sampling_attrs",
+    "netcdf_attrs",
+]
 
 
 class SamplingWarning(UserWarning):
@@ -125,8 +136,147 @@ def to_inference_data(
     return idata
 
 
+def _library_version() -> str:
+    try:
+        return importlib.metadata.version("ppl")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree
+        import ppl  # loaded by now; imported here because ppl imports this module
+
+        return ppl.__version__
+
+
+def _netcdf_value(value):
+    """``value`` as a type netCDF stores and reads back unchanged (None: leave it out)."""
+    if value is None:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return int(value)
+    if isinstance(value, int | np.integer):
+        value = int(value)
+        return value if -(2**63) <= value < 2**63 else str(value)
+    if isinstance(value, float | np.floating):
+        return float(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple | np.ndarray):
+        arr = np.asarray(value)
+        if arr.ndim == 1 and arr.size and arr.dtype.kind in "iuf":
+            return arr.tolist()
+    try:
+        return json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def netcdf_attrs(attrs: dict) -> dict:
+    """``attrs`` in types a netCDF file can hold: None values dropped, bools as 0/1, NumPy
+    scalars as Python numbers, ints beyond int64 as strings, other objects (dicts, lists of
+    strings) as JSON strings.
+
+    Examples
+    --------
+    >>> netcdf_attrs({"a": True, "b": None, "c": np.float32(0.5), "d": {"x": 1}, "e": 2**70})
+    {'a': 1, 'c': 0.5, 'd': '{"x": 1}', 'e': '1180591620717411303424'}
+    """
+    converted = {str(k): _netcdf_value(v) for k, v in attrs.items()}
+    return {k: v for k, v in converted.items() if v is not None}
+
+
+def inference_attrs(attrs: dict | None = None) -> dict:
+    """Attributes of every group ppl writes: creation time, library and versions, plus ``attrs``.
+
+    Examples
+    --------
+    >>> a = inference_attrs({"draws": 10})
+    >>> a["inference_library"], a["draws"], sorted(a)[:3]
+    ('ppl', 10, ['arviz_version', 'created_at', 'draws'])
+    """
+    return netcdf_attrs(
+        {
+            "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+            "arviz_version": az.__version__,
+            "inference_library": "ppl",
+            "inference_library_version": _library_version(),
+            "pytensor_version": pytensor.__version__,
+            **(attrs or {}),
+        }
+    )
+
+
+def _target_accept(step):
+    """A step's target acceptance rate: its option, else its sampler's default (None if none)."""
+    if "target_accept" in getattr(step, "options", {}):
+        return step.options["target_accept"]
+    array_cls = getattr(step, "array_cls", None)
+    if array_cls is None:
+        return None
+    param = inspect.signature(array_cls).parameters.get("target_accept")
+    return None if param is None or param.default is inspect.Parameter.empty else param.default
+
+
+def sampling_attrs(
+    steps: list, *, seed, draws: int, tune: int, chains: int, nuts_sampler: str,
+    sampling_time: float,
+) -> dict:
+    """Attributes recording how ``ppl.sample`` ran, in types netCDF can store.
+
+    Parameters
+    ----------
+    steps
+        The step methods (one per block of variables).
+    seed
+        The seed used: the user's ``random_seed``, or the entropy drawn when it was None
+        (``SeedSequence.entropy``). An int beyond int64 is stored as a string (``int()`` turns
+        it back into a seed giving the same draws), a sequence of ints as a JSON string.
+    draws, tune, chains, nuts_sampler
+        The arguments of ``sample``.
+    sampling_time
+        Wall time of the chains, in seconds.
+
+    Returns
+    -------
+    dict
+        ``random_seed``, ``draws``, ``tune``, ``tuning_steps``, ``chains``, ``step_method``
+        (``"NUTS"``, ``"CompoundStep(NUTS, Metropolis)"``), ``target_accept`` (of the first
+        step that has one), ``nuts_sampler`` and ``sampling_time``.
+
+    Examples
+    --------
+    >>> class Metropolis:
+    ...     options = {}
+    >>> sampling_attrs([Metropolis()], seed=2**100, draws=10, tune=5, chains=2,
+    ...                nuts_sampler="pymc", sampling_time=0.5)["random_seed"]
+    '1267650600228229401496703205376'
+    """
+    names = [type(step).__name__ for step in steps]
+    accepts = [a for a in (_target_accept(step) for step in steps) if a is not None]
+    return netcdf_attrs(
+        {
+            "random_seed": (
+                seed if isinstance(seed, int | np.integer) else json.dumps(np.asarray(seed).tolist())
+            ),
+            "draws": draws,
+            "tune": tune,
+            "tuning_steps": tune,
+            "chains": chains,
+            "step_method": names[0] if len(names) == 1 else f"CompoundStep({', '.join(names)})",
+            "target_accept": accepts[0] if accepts else None,
+            "nuts_sampler": nuts_sampler,
+            "sampling_time": sampling_time,
+        }
+    )
+
+
+def _set_attrs(idata: az.InferenceData, attrs: dict) -> az.InferenceData:
+    """Give ``idata`` and each of its groups the same ``attrs`` (saved to netCDF with them)."""
+    for group in idata.groups():
+        idata[group].attrs = dict(attrs)
+    idata.attrs = dict(attrs)
+    return idata
+
+
 def _from_dict(groups, observed, coords, dims, attrs):
-    return az.from_dict(
+    idata = az.from_dict(
         posterior=groups.get("posterior"),
         sample_stats=groups.get("sample_stats"),
         log_likelihood=groups.get("log_likelihood"),
@@ -138,8 +288,8 @@ def _from_dict(groups, observed, coords, dims, attrs):
         constant_data=groups.get("constant_data") or None,
         coords=coords,
         dims=dims,
-        attrs={"inference_library": "ppl", **(attrs or {})},
     )
+    return _set_attrs(idata, inference_attrs(attrs))
 
 
 def convergence_warnings(idata: az.InferenceData, *, max_treedepth: int | None = None) -> list[str]:
@@ -206,7 +356,8 @@ def _quiet_from_dict(**kwargs) -> az.InferenceData:
     with warnings.catch_warnings():
         # ArviZ guesses that arrays with more chains than draws are mis-shaped; ours are not.
         warnings.filterwarnings("ignore", message="More chains", category=UserWarning)
-        return az.from_dict(**kwargs)
+        idata = az.from_dict(**kwargs)
+    return _set_attrs(idata, inference_attrs())
 
 
 def prior_to_inference_data(model, prior: dict, prior_predictive: dict) -> az.InferenceData:
@@ -239,7 +390,6 @@ def prior_to_inference_data(model, prior: dict, prior_predictive: dict) -> az.In
         observed_data=observed or None,
         coords=coords,
         dims=dims,
-        attrs={"inference_library": "ppl"},
     )
 
 
@@ -280,8 +430,7 @@ def predictive_to_inference_data(
             predictions_constant_data=constant_data or None,
             pred_dims=dims,
             pred_coords=coords,
-            attrs={"inference_library": "ppl"},
-        )
+            )
     observed = _observed_values(model)
     dims, coords = _dims_and_coords(model, [*values, *observed])
     return _quiet_from_dict(
@@ -289,7 +438,6 @@ def predictive_to_inference_data(
         observed_data=observed or None,
         coords=coords,
         dims=dims,
-        attrs={"inference_library": "ppl"},
     )
 
 
@@ -306,7 +454,7 @@ def log_likelihood_to_inference_data(model, values: dict) -> az.InferenceData:
     """
     dims, coords = _dims_and_coords(model, list(values))
     return _quiet_from_dict(
-        log_likelihood=values, coords=coords, dims=dims, attrs={"inference_library": "ppl"}
+        log_likelihood=values, coords=coords, dims=dims
     )
 
 

@@ -43,28 +43,45 @@ def test_callable_from_numba_as_first_class_function(functions):
     vgf, f = functions
     from ppl.step_methods.numba_nuts import LOGP_DLOGP_TYPE
 
-    @numba.njit(numba.float64(LOGP_DLOGP_TYPE, numba.float64[:, ::1]))
-    def total(fn, xs):
+    @numba.njit(numba.float64(LOGP_DLOGP_TYPE, numba.int64, numba.float64[:, ::1]))
+    def total(fn, data, xs):
         grad = np.empty(xs.shape[1])
         s = 0.0
         for i in range(xs.shape[0]):
-            s += fn(xs[i].copy(), grad)
+            s += fn(xs[i].copy(), grad, data)
         return s
 
     xs = np.random.default_rng(1).normal(size=(4, vgf.size))
-    assert total(f, xs) == pytest.approx(sum(float(vgf(x)[0]) for x in xs), rel=1e-12)
+    assert total(f.function, f.address, xs) == pytest.approx(sum(float(vgf(x)[0]) for x in xs), rel=1e-12)
 
 
-def test_shared_values_are_frozen_at_build_time(model):
+def test_new_data_are_read_without_recompiling(model):
     vgf = model.logp_dlogp_function()
     x = np.zeros(vgf.size)
-    before = numba_logp_dlogp(vgf)(x, np.empty(vgf.size))
-    ppl.set_data({"data": np.array([10.0, 10.0, 10.0, 10.0])}, model=model)
-    try:
-        assert numba_logp_dlogp(vgf)(x, np.empty(vgf.size)) == pytest.approx(float(vgf(x)[0]))
-        assert float(vgf(x)[0]) != pytest.approx(before)
-    finally:
-        ppl.set_data({"data": np.array([0.5, 1.5, -0.3, 2.0])}, model=model)
+    f = numba_logp_dlogp(vgf)
+    before = f(x, np.empty(vgf.size))
+    n_signatures = len(f.function.signatures)
+    for data in ([10.0, 10.0, 10.0, 10.0], [1.0, 2.0], [0.1] * 7):  # other values and lengths
+        ppl.set_data({"data": np.array(data)}, model=model)
+        try:
+            assert f(x, np.empty(vgf.size)) == pytest.approx(float(vgf(x)[0]), rel=1e-12)
+            assert f(x, np.empty(vgf.size)) != pytest.approx(before)
+        finally:
+            ppl.set_data({"data": np.array([0.5, 1.5, -0.3, 2.0])}, model=model)
+    assert len(f.function.signatures) == n_signatures
+    assert f(x, np.empty(vgf.size)) == pytest.approx(before, rel=1e-12)
+
+
+def test_a_failing_graph_is_minus_infinity_not_an_exception():
+    with ppl.Model() as m:
+        s = ppl.Normal("s", 1.0, 1.0)
+        ppl.Normal("y", 0.0, s, observed=[0.5])  # sigma = s <= 0 fails the parameter check
+    vgf = m.logp_dlogp_function()
+    f = numba_logp_dlogp(vgf)
+    grad = np.empty(1)
+    assert np.isfinite(f(np.array([1.0]), grad))
+    assert f(np.array([-1.0]), grad) == -np.inf
+    assert np.isnan(grad).all()
 
 
 def test_rejects_non_numba_and_unraveled_functions(model):

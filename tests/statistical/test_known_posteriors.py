@@ -105,13 +105,20 @@ MODELS = {
 }
 
 
-@pytest.mark.parametrize("method", ["NUTS", "Metropolis", "Slice"])
+@pytest.mark.parametrize("method", ["NUTS", "NUTS-python", "Metropolis", "Slice"])
 @pytest.mark.parametrize("model_name", list(MODELS))
 def test_conjugate_posterior(model_name, method):
+    """NUTS runs on the compiled kernel (the default for these models) and, as "NUTS-python",
+    on the Python reference implementation."""
     model, exact = MODELS[model_name]()
+    step_name, _, kernel = method.partition("-")
     with model:
-        step = getattr(ppl, method)()
-        idata = sample_quietly(ppl, step=step, random_seed=SEED, **SETTINGS[method])
+        step = getattr(ppl, step_name)()
+        idata = sample_quietly(
+            ppl, step=step, random_seed=SEED, nuts_sampler=kernel or "auto", **SETTINGS[step_name]
+        )
+    if step_name == "NUTS":  # the kernel that ran is recorded
+        assert idata.posterior.attrs["nuts_sampler"] == (kernel or "numba")
     label = f"{model_name}/{method}"
     assert_converged(idata, list(exact), label=label)
     for name, (mean, sd) in exact.items():

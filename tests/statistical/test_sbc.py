@@ -22,6 +22,7 @@ import scipy.stats as st
 
 import ppl
 from ppl.sampling.assign import VarLayout
+from ppl.sampling.numba_chain import build_numba_logp, numba_nuts_options
 from ppl.sampling.parallel import ChainSpec, run_chain
 
 pytestmark = pytest.mark.slow
@@ -34,19 +35,27 @@ N_BINS = 10
 ALPHA = 0.01
 
 
-def sbc_ranks(model, simulate, to_unconstrained, seed: int) -> dict[str, np.ndarray]:
-    """Rank of every true (unconstrained) parameter among N_KEPT thinned NUTS draws."""
+def sbc_ranks(model, simulate, to_unconstrained, seed: int, kernel: str) -> dict[str, np.ndarray]:
+    """Rank of every true (unconstrained) parameter among N_KEPT thinned NUTS draws.
+
+    ``kernel="numba"`` runs each chain on the compiled kernel, whose log-density wrapper holds
+    the data as constants: a new one is built for every replication's data.
+    """
     rng = np.random.default_rng(seed)
     with model:
         names = [v.name for v in model.value_vars]
         point0 = model.initial_point()
         layout = VarLayout(point0, names)
         nuts = ppl.NUTS()
+        nuts.build(point0)
+        options = numba_nuts_options([nuts], model) if kernel == "numba" else None
         ranks = {n: np.empty(N_REPLICATIONS, dtype=int) for n in names}
         for r in range(N_REPLICATIONS):
             truth = to_unconstrained(simulate(rng))
             start = {n: point0[n] + rng.uniform(-1, 1, size=np.shape(point0[n])) for n in names}
-            spec = ChainSpec([nuts], layout, start, rng, draws=N_KEPT * THIN, tune=TUNE)
+            fn = build_numba_logp(nuts) if kernel == "numba" else None
+            spec = ChainSpec([nuts], layout, start, rng, draws=N_KEPT * THIN, tune=TUNE,
+                             numba_options=options, numba_fn=fn)
             result = run_chain(spec, chain=0)
             kept = result.draws[TUNE:][THIN - 1 :: THIN]
             assert kept.shape[0] == N_KEPT
@@ -66,7 +75,8 @@ def assert_uniform_ranks(ranks: dict[str, np.ndarray], label: str) -> None:
         )
 
 
-def test_sbc_normal_unknown_mean_and_scale():
+@pytest.mark.parametrize("kernel", ["python", "numba"])
+def test_sbc_normal_unknown_mean_and_scale(kernel):
     n = 10
     y_data = pytensor.shared(np.zeros(n), name="y_data")
     with ppl.Model() as model:
@@ -83,11 +93,12 @@ def test_sbc_normal_unknown_mean_and_scale():
     def to_unconstrained(truth):
         return {"mu": truth["mu"], "sigma_log__": np.log(truth["sigma"])}
 
-    ranks = sbc_ranks(model, simulate, to_unconstrained, seed=11)
+    ranks = sbc_ranks(model, simulate, to_unconstrained, seed=11, kernel=kernel)
     assert_uniform_ranks(ranks, "normal")
 
 
-def test_sbc_logistic_regression():
+@pytest.mark.parametrize("kernel", ["python", "numba"])
+def test_sbc_logistic_regression(kernel):
     x = np.linspace(-2, 2, 10)
     y_data = pytensor.shared(np.zeros(x.size, dtype="int64"), name="y_data")
     with ppl.Model() as model:
@@ -101,5 +112,5 @@ def test_sbc_logistic_regression():
         y_data.set_value(rng.binomial(1, 1 / (1 + np.exp(-(a + b * x)))).astype("int64"))
         return {"a": a, "b": b}
 
-    ranks = sbc_ranks(model, simulate, lambda truth: truth, seed=12)
+    ranks = sbc_ranks(model, simulate, lambda truth: truth, seed=12, kernel=kernel)
     assert_uniform_ranks(ranks, "logistic")

@@ -1,10 +1,13 @@
 """Python driver of the compiled NUTS kernel: checks, buffers, chunked calls, progress, Ctrl-C."""
 
+import functools
+import inspect
 import math
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 from numba.core.registry import CPUDispatcher
 
 from ppl.exceptions import ParameterValueError, SamplingError, ShapeError
@@ -63,15 +66,33 @@ class NumbaNUTSResult(NamedTuple):
 
 
 def _as_logp_function(logp_dlogp):
+    """The three-argument ``logp_dlogp(x, grad_out, data)`` the kernel calls: the function
+    itself, or for a two-argument ``logp_dlogp(x, grad_out)`` a compiled adapter."""
     if not isinstance(logp_dlogp, CPUDispatcher):
         raise TypeError(
             "sample_nuts_numba: expected logp_dlogp to be a numba.njit function "
             f"logp_dlogp(x, grad_out) -> logp, got {type(logp_dlogp).__name__}."
         )
+    n_args = len(inspect.signature(logp_dlogp.py_func).parameters)
+    if n_args == 2:
+        return _with_data_argument(logp_dlogp)
+    if n_args != 3:
+        raise TypeError(
+            "sample_nuts_numba: logp_dlogp must take (x, grad_out) or (x, grad_out, data), "
+            f"not {n_args} arguments."
+        )
     # Make sure the signature the kernel calls through exists (a no-op when already compiled).
     if LOGP_DLOGP_SIGNATURE.args not in [tuple(sig) for sig in logp_dlogp.signatures]:
         logp_dlogp.compile(LOGP_DLOGP_SIGNATURE.args)
     return logp_dlogp
+
+
+@functools.lru_cache(maxsize=32)
+def _with_data_argument(logp_dlogp):
+    def adapted(x, grad_out, data):
+        return logp_dlogp(x, grad_out)
+
+    return njit(LOGP_DLOGP_SIGNATURE, error_model="numpy")(adapted)
 
 
 def sample_nuts_numba(
@@ -88,6 +109,7 @@ def sample_nuts_numba(
     inv_mass: np.ndarray | None = None,
     progress_every: int = 100,
     callback: Callable[[int, int], None] | None = None,
+    data: int = 0,
 ) -> NumbaNUTSResult:
     """Run NUTS with Stan-style warm-up entirely in compiled code.
 
@@ -95,8 +117,9 @@ def sample_nuts_numba(
     ----------
     logp_dlogp
         A ``numba.njit`` function ``logp_dlogp(x, grad_out) -> logp`` on a flat float64 vector
-        that writes the gradient into ``grad_out`` (e.g. from
-        :func:`ppl.compiled.numba_fn.numba_logp_dlogp`).
+        that writes the gradient into ``grad_out``, or ``logp_dlogp(x, grad_out, data)``
+        called with the ``data`` argument (e.g. a
+        :class:`ppl.compiled.numba_fn.NumbaLogp`'s ``function`` and ``address``).
     x0
         Starting point, 1-D.
     draws, tune
@@ -117,6 +140,8 @@ def sample_nuts_numba(
         Iterations per compiled call; ``callback`` runs between calls.
     callback
         ``callback(n_done, n_total)`` called after every chunk.
+    data
+        Integer handed unchanged to every call of a three-argument ``logp_dlogp``.
 
     Returns
     -------
@@ -145,6 +170,9 @@ def sample_nuts_numba(
     >>> res = sample_nuts_numba(logp_dlogp, np.zeros(2), draws=50, tune=50,
     ...     rng=np.random.default_rng(0))  # doctest: +SKIP
     """
+    if hasattr(logp_dlogp, "function") and hasattr(logp_dlogp, "address"):  # a NumbaLogp
+        logp_dlogp.refresh()
+        logp_dlogp, data = logp_dlogp.function, logp_dlogp.address
     fn = _as_logp_function(logp_dlogp)
     q = np.array(x0, dtype=np.float64, copy=True).ravel() if np.ndim(x0) == 0 else np.array(
         x0, dtype=np.float64, copy=True
@@ -186,7 +214,8 @@ def sample_nuts_numba(
         raise ParameterValueError("sample_nuts_numba: inv_mass must be positive and finite.")
 
     grad = np.empty(dim)
-    logp = float(fn(q, grad))
+    data = int(data)
+    logp = float(fn(q, grad, data))
     if not (math.isfinite(logp) and np.isfinite(grad).all()):
         raise SamplingError(
             f"sample_nuts_numba: logp is {logp} (gradient finite: {bool(np.isfinite(grad).all())}) "
@@ -218,7 +247,7 @@ def sample_nuts_numba(
         while start < total:
             stop = min(start + chunk, total)
             kernel(
-                fn, rng, start, stop, tune, schedule.slow_start, window_ends,
+                fn, data, rng, start, stop, tune, schedule.slow_start, window_ends,
                 float(target_accept), max_treedepth, float(max_energy_error), q, grad, inv,
                 w_mean, w_m2, scal, out, stats_f, stats_i,
             )

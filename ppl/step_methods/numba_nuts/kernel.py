@@ -12,16 +12,20 @@ pending left halves stored at the levels given by the trailing one-bits of ``k``
 order the recursive reference builds them, so the same checks and random draws happen at the
 same points. All buffers are preallocated once per call of :func:`run_chunk`.
 
-The log-density is a first-class function ``logp_dlogp(x, grad_out) -> logp`` (see
-:data:`LOGP_DLOGP_SIGNATURE`): the kernel is compiled once, with an explicit signature, and
+The log-density is a first-class function ``logp_dlogp(x, grad_out, data) -> logp`` (see
+:data:`LOGP_DLOGP_SIGNATURE`) passed with its ``data`` argument, an integer the kernel hands to
+every call unchanged (for a ppl model, the address of a table of the model's data arrays, so new
+data need no new compilation): the kernel is compiled once, with an explicit signature, and
 cached on disk, whatever the model.
 """
 
 import functools
 import math
+import warnings
 
 import numpy as np
 from numba import njit, types
+from numba.core.errors import NumbaExperimentalFeatureWarning
 
 __all__ = [
     "FLOAT_STATS",
@@ -32,8 +36,9 @@ __all__ = [
     "chunk_kernel",
 ]
 
-#: ``logp_dlogp(x: float64[::1], grad_out: float64[::1]) -> float64``; writes the gradient.
-LOGP_DLOGP_SIGNATURE = types.float64(types.float64[::1], types.float64[::1])
+#: ``logp_dlogp(x: float64[::1], grad_out: float64[::1], data: int64) -> float64``; writes the
+#: gradient. ``data`` is passed through unchanged (0 when the function needs none).
+LOGP_DLOGP_SIGNATURE = types.float64(types.float64[::1], types.float64[::1], types.int64)
 #: The Numba type of a log-density passed to the kernel.
 LOGP_DLOGP_TYPE = types.FunctionType(LOGP_DLOGP_SIGNATURE)
 
@@ -112,12 +117,14 @@ def _turning_sum(v_minus, v_plus, a, b):
 
 @njit(**_JIT)
 def _leapfrog(logp_fn, q, p, g, v, inv_mass, eps):
-    """One leapfrog step in place on (q, p, g, v); returns (logp, kinetic energy, ok)."""
+    """One leapfrog step in place on (q, p, g, v); returns (logp, kinetic energy, ok).
+
+    ``logp_fn`` is the pair (log-density, its data argument)."""
     half = 0.5 * eps
     for i in range(q.size):
         p[i] += half * g[i]
         q[i] += eps * inv_mass[i] * p[i]
-    logp = logp_fn(q, g)
+    logp = logp_fn[0](q, g, logp_fn[1])
     grad_norm2 = 0.0
     kinetic = 0.0
     for i in range(q.size):
@@ -329,9 +336,10 @@ def _dual_averaging_update(scal, acceptance_rate, target_accept):
 
 
 def _run_chunk(
-    logp_fn, rng, start, stop, n_tune, slow_start, window_ends, target_accept, max_treedepth,
+    logp_function, data, rng, start, stop, n_tune, slow_start, window_ends, target_accept, max_treedepth,
     max_error, q, grad, inv_mass, w_mean, w_m2, scal, draws, stats_f, stats_i,
 ):
+    logp_fn = (logp_function, data)
     dim = q.size
     levels = max(max_treedepth, 1)
     ws = (
@@ -411,6 +419,7 @@ def _run_chunk(
 
 _CHUNK_SIGNATURE = types.int64(
     LOGP_DLOGP_TYPE,
+    types.int64,  # data argument of the log-density
     types.NumPyRandomGeneratorType("NumPyRandomGeneratorType"),
     types.int64,  # start
     types.int64,  # stop
@@ -439,9 +448,13 @@ def chunk_kernel():
     Returns
     -------
     numba.core.registry.CPUDispatcher
-        ``run_chunk(logp_fn, rng, start, stop, n_tune, slow_start, window_ends, target_accept,
+        ``run_chunk(logp_dlogp, data, rng, start, stop, n_tune, slow_start, window_ends, target_accept,
         max_treedepth, max_energy_error, q, grad, inv_mass, welford_mean, welford_m2, scalars,
         draws, float_stats, int_stats)`` runs iterations ``start <= i < stop`` in place and
         returns ``stop``; ``scalars[SCALAR_FIELDS.index("n_done")]`` counts finished ones.
     """
-    return njit(_CHUNK_SIGNATURE, **_JIT)(_run_chunk)
+    with warnings.catch_warnings():
+        # Passing (function, data) pairs between the kernel's functions is Numba's first-class
+        # function type, which Numba still calls experimental (it is tested here).
+        warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
+        return njit(_CHUNK_SIGNATURE, **_JIT)(_run_chunk)

@@ -6,6 +6,7 @@ import numba
 import numpy as np
 import pytest
 
+from ppl.compiled.numba_fn import _as_pointer
 from ppl.exceptions import ParameterValueError, SamplingError, ShapeError
 from ppl.step_methods.numba_nuts import LOGP_DLOGP_SIGNATURE, sample_nuts_numba
 from ppl.step_methods.numba_nuts.kernel import FLOAT_STATS, INT_STATS
@@ -14,17 +15,18 @@ from tests.step_methods.targets import correlated_cov
 
 
 @numba.njit(LOGP_DLOGP_SIGNATURE)
-def std_normal(x, grad_out):
+def std_normal(x, grad_out, data):
     grad_out[:] = -x
     return -0.5 * (x @ x)
 
 
 def gaussian(mean, cov):
-    """Numba log-density of N(mean, cov) (arrays frozen into the function)."""
+    """Numba log-density of N(mean, cov) (arrays frozen into the function; two arguments, so the
+    driver adapts it to the kernel's three)."""
     mean = np.ascontiguousarray(mean, dtype=np.float64)
     precision = np.ascontiguousarray(np.linalg.inv(cov))
 
-    @numba.njit(LOGP_DLOGP_SIGNATURE)
+    @numba.njit
     def logp(x, grad_out):
         d = mean - x
         grad_out[:] = precision @ d
@@ -34,7 +36,7 @@ def gaussian(mean, cov):
 
 
 @numba.njit(LOGP_DLOGP_SIGNATURE)
-def funnel(x, grad_out):
+def funnel(x, grad_out, data):
     # Neal's funnel: v ~ N(0, 3), x_i ~ N(0, exp(v / 2)).
     v = x[0]
     ev = math.exp(-v)
@@ -95,9 +97,30 @@ def test_max_treedepth_caps_the_trajectory():
     assert (res.stats["n_steps"] == 1).all()
 
 
+@numba.njit(LOGP_DLOGP_SIGNATURE)
+def scaled_normal(x, grad_out, data):
+    # The data argument is the address of the scale: read through a one-element view.
+    scale = numba.carray(_as_pointer(data, np.float64), (1,))[0]
+    grad_out[:] = -x / scale**2
+    return -0.5 * (x @ x) / scale**2
+
+
+def test_data_argument_reaches_the_log_density():
+    scale = np.array([3.0])
+    res = run(scaled_normal, 2, seed=2, data=scale.ctypes.data)
+    assert_gaussian_moments(res.draws, np.zeros(2), 9.0 * np.eye(2))
+
+
 def test_invalid_arguments():
     with pytest.raises(TypeError, match="numba.njit"):
         run(lambda x, g: 0.0, 2)
+
+    @numba.njit
+    def one_argument(x):
+        return 0.0
+
+    with pytest.raises(TypeError, match="takes? .*grad_out"):
+        run(one_argument, 2)
     with pytest.raises(ShapeError, match="x0"):
         sample_nuts_numba(std_normal, np.zeros((2, 2)), rng=np.random.default_rng(0))
     with pytest.raises(ParameterValueError, match="target_accept"):
