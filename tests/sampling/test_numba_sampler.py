@@ -41,14 +41,16 @@ def test_posterior_stats_chains_and_refit():
     assert abs(draws.mean() - mean) < 4.5 * sd / np.sqrt(ess)
     assert abs(draws.std() / sd - 1) < 0.1
     # Same statistics, names and dtypes as the Python NUTS.
-    python = _sample(model, draws=20, tune=20, nuts_sampler="pymc")
+    python = _sample(model, draws=20, tune=20, nuts_sampler="python")
+    assert (idata.posterior.attrs["nuts_sampler"], python.posterior.attrs["nuts_sampler"]) == (
+        "numba", "python")
     assert set(idata.sample_stats.data_vars) == set(python.sample_stats.data_vars)
     for name in python.sample_stats.data_vars:
         assert idata.sample_stats[name].dtype == python.sample_stats[name].dtype, name
     # Chains in forked workers: the same draws, bit for bit.
     parallel = _sample(model, draws=1000, cores=2)
     np.testing.assert_array_equal(parallel.posterior["mu"].values, draws)
-    # After set_data the kernel sees the new data (its log-density is rebuilt).
+    # After set_data the kernel sees the new data (its data table is refreshed).
     new_y = Y + 5.0
     with model:
         ppl.set_data({"y": new_y})
