@@ -5,6 +5,8 @@ log-density and its gradient on the unconstrained scale, draw from the prior, sa
 posterior with NUTS and print an ArviZ summary.
 """
 
+# ruff: noqa: T201 - an example script reports on the terminal
+
 import argparse
 
 import arviz as az

@@ -11,11 +11,13 @@ So the wrapper depends only on the graph, is cached on disk by Numba, and new da
 """
 
 import hashlib
+import warnings
 
 import numba
 import numpy as np
 import pytensor
 from numba import njit, types
+from numba.core.errors import NumbaWarning
 from numba.extending import intrinsic
 from pytensor.link.numba.cache import CACHED_SRC_FUNCTIONS, compile_numba_function_src
 from pytensor.link.numba.linker import NumbaLinker
@@ -199,7 +201,12 @@ def numba_logp_dlogp(value_grad_function):
     function = compile_numba_function_src(
         source, "logp_dlogp", global_env=namespace, cache_key=key
     )
-    compiled = njit(_SIGNATURE, error_model="numpy", cache=key is not None)(function)
+    with warnings.catch_warnings():
+        # A graph function PyTensor could not cache (e.g. one holding a non-contiguous constant)
+        # makes the wrapper uncacheable too: Numba says so, and compiles it anyway.
+        warnings.filterwarnings("ignore", message=".*Cannot cache compiled function",
+                                category=NumbaWarning)
+        compiled = njit(_SIGNATURE, error_model="numpy", cache=key is not None)(function)
     return NumbaLogp(compiled, storage, layout)
 
 

@@ -96,3 +96,18 @@ def test_rejects_non_numba_and_unraveled_functions(model):
         numba_logp_dlogp(unraveled)
     with pytest.raises(TypeError, match="ValueGradFunction"):
         numba_logp_dlogp(lambda x: x)
+
+
+def test_uncacheable_graph_builds_without_a_warning():
+    # A non-contiguous constant makes PyTensor's graph function (and so the wrapper) uncacheable;
+    # Numba's "cannot cache" warning must not escape (pytest turns warnings into errors).
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(250, 2))
+    y = (rng.uniform(size=250) < 0.5).astype(int)
+    with ppl.Model() as m:
+        beta = ppl.Normal("beta", 0, 2.5, shape=1)
+        ppl.Bernoulli("y", logit_p=X[:, :1] @ beta, observed=y)
+    vgf = m.logp_dlogp_function()
+    f = numba_logp_dlogp(vgf)
+    x = np.array([0.3])
+    assert f(x, np.empty(1)) == pytest.approx(float(vgf(x)[0]), rel=1e-12)
