@@ -18,7 +18,10 @@ from ppl.sampling.numba_chain import NUTS_SAMPLERS, select_numba_kernel
 from ppl.sampling.parallel import ChainSpec, lost_chain_attrs, run_chains
 from ppl.sampling.progress import chain_progress
 from ppl.sampling.to_arviz import (
-    SamplingWarning, convergence_warnings, sampling_attrs, to_inference_data,
+    SamplingWarning,
+    convergence_warnings,
+    sampling_attrs,
+    to_inference_data,
 )
 
 __all__ = ["sample", "init_points"]
