@@ -4,7 +4,11 @@ import numpy as np
 import pytensor.tensor as pt
 from pytensor.tensor.random.basic import bernoulli
 
-from ppl.distributions.discrete._probability import log_probabilities, resolve_p_logit_p
+from ppl.distributions.discrete._probability import (
+    log_probabilities,
+    logit_of,
+    resolve_p_logit_p,
+)
 from ppl.distributions.distribution import Discrete, batch_broadcast
 from ppl.logprob.checks import check_parameters
 
@@ -57,10 +61,18 @@ class Bernoulli(Discrete):
 
     @staticmethod
     def logp(value, p):
+        logit = logit_of(p)
+        in_support = pt.eq(value, 0) | pt.eq(value, 1)
+        if logit is not None:
+            # -softplus(-logit) for 1 and -softplus(logit) for 0, as ONE softplus of a switched
+            # argument (and one sigmoid in the gradient); sigmoid(logit) is always a
+            # probability, so there is nothing to check.
+            res = -pt.softplus(pt.switch(pt.eq(value, 1), -logit, logit))
+            return pt.switch(in_support, res, -np.inf)
         log_p, log1m_p = log_probabilities(p)
         res = pt.switch(pt.eq(value, 1), log_p, log1m_p)
         # Only exactly 0 and 1 have mass (a float value like 0.5 gets -inf).
-        res = pt.switch(pt.eq(value, 0) | pt.eq(value, 1), res, -np.inf)
+        res = pt.switch(in_support, res, -np.inf)
         return check_parameters(res, (p >= 0) & (p <= 1), msg="0 <= p <= 1")
 
     @staticmethod

@@ -135,7 +135,8 @@ def sample_nuts_numba(
     step_size
         Initial step size (default ``0.25 / dim ** 0.25``).
     inv_mass
-        Initial diagonal inverse mass matrix (default ones).
+        Initial diagonal inverse mass matrix (default: ``1 / |grad(x0)|``, clipped to
+        1e-4..1e4, when tuning; ones otherwise).
     progress_every
         Iterations per compiled call; ``callback`` runs between calls.
     callback
@@ -221,6 +222,12 @@ def sample_nuts_numba(
             f"sample_nuts_numba: logp is {logp} (gradient finite: {bool(np.isfinite(grad).all())}) "
             f"at x0 = {np.array2string(q, threshold=8)}, expected a finite log-density and gradient."
         )
+    if inv_mass is None and tune > 0:
+        # Start from the scales the gradient suggests, 1 / |grad| per coordinate (for a Gaussian
+        # at distance ~1 sd from its mean: the variance), kept within 1e-4..1e4 of the unit
+        # metric; the first adaptation window replaces it. A badly scaled posterior otherwise
+        # spends its first window at the maximum tree depth.
+        inv = np.clip(1.0 / np.maximum(np.abs(grad), 1e-300), 1e-4, 1e4)
 
     schedule = build_warmup_schedule(tune)
     window_ends = np.asarray(schedule.slow_window_ends, dtype=np.int64)
@@ -237,8 +244,8 @@ def sample_nuts_numba(
     out = np.empty((total, dim))
     stats_f = np.empty((total, len(FLOAT_STATS)))
     stats_i = np.empty((total, len(INT_STATS)), dtype=np.int64)
-    w_mean = np.zeros(dim)
-    w_m2 = np.zeros(dim)
+    w_mean = np.zeros(2 * dim)
+    w_m2 = np.zeros(2 * dim)
     kernel = chunk_kernel()
     chunk = int(progress_every)
     interrupted = False
