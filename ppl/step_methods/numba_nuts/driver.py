@@ -244,8 +244,8 @@ def sample_nuts_numba(
     out = np.empty((total, dim))
     stats_f = np.empty((total, len(FLOAT_STATS)))
     stats_i = np.empty((total, len(INT_STATS)), dtype=np.int64)
-    w_mean = np.zeros(2 * dim)
-    w_m2 = np.zeros(2 * dim)
+    w_mean = np.zeros(dim)
+    w_m2 = np.zeros(dim)
     kernel = chunk_kernel()
     chunk = int(progress_every)
     interrupted = False

@@ -5,8 +5,7 @@ subtrees, biased progressive sampling between the trajectory and a new subtree, 
 U-turn criterion with the two extra checks across the merge point, divergence when the energy
 error exceeds ``max_energy_error`` or the density fails) and of
 :mod:`ppl.step_methods.hmc.adaptation` (dual averaging, windowed diagonal mass matrix with
-Welford variances of the draws and their gradients, ``sqrt(var(x) / var(grad))`` per
-coordinate (exact for a Gaussian, and stable from short windows) regularised as Stan does, a step-size search after every new mass matrix).
+Welford variances regularised as Stan does, a step-size search after every new mass matrix).
 
 Subtrees are built iteratively: leaf ``k`` of a subtree of depth ``d`` is merged with the
 pending left halves stored at the levels given by the trailing one-bits of ``k``, in the same
@@ -384,15 +383,10 @@ def _run_chunk(
             _dual_averaging_update(scal, accept, target_accept)
             if n_ends > 0 and slow_start <= it < window_ends[n_ends - 1]:
                 count = scal[_W_COUNT] + 1.0
-                # Welford means and sums of squares of the draws (first half of the buffers) and
-                # of their gradients (second half).
                 for i in range(dim):
                     delta = q[i] - w_mean[i]
                     w_mean[i] += delta / count
                     w_m2[i] += delta * (q[i] - w_mean[i])
-                    delta = grad[i] - w_mean[dim + i]
-                    w_mean[dim + i] += delta / count
-                    w_m2[dim + i] += delta * (grad[i] - w_mean[dim + i])
                 scal[_W_COUNT] = count
                 is_end = False
                 for e in range(n_ends):
@@ -400,13 +394,7 @@ def _run_chunk(
                         is_end = True
                 if is_end and count >= 2.0:
                     for i in range(dim):
-                        # sqrt(var(x) / var(grad)): the variance itself for a Gaussian, and far
-                        # less noisy from a short window (it uses the gradients too); the draws'
-                        # variance where the gradients do not vary. Stan's shrinkage on top.
                         var = w_m2[i] / (count - 1.0)
-                        var_grad = w_m2[dim + i] / (count - 1.0)
-                        if var_grad > 0.0 and math.isfinite(var_grad) and var > 0.0:
-                            var = math.sqrt(var / var_grad)
                         inv_mass[i] = (count / (count + 5.0)) * var + 1e-3 * 5.0 / (count + 5.0)
                     w_mean[:] = 0.0
                     w_m2[:] = 0.0
@@ -444,8 +432,8 @@ _CHUNK_SIGNATURE = types.int64(
     types.float64[::1],  # q
     types.float64[::1],  # grad
     types.float64[::1],  # inv_mass
-    types.float64[::1],  # welford means of draws and gradients (2 * dim)
-    types.float64[::1],  # welford sums of squares of draws and gradients (2 * dim)
+    types.float64[::1],  # welford mean
+    types.float64[::1],  # welford m2
     types.float64[::1],  # scalar state
     types.float64[:, ::1],  # draws
     types.float64[:, ::1],  # float stats
