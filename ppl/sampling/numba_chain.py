@@ -105,9 +105,9 @@ def run_numba_chain(spec, chain: int, report=None) -> ArraySampleResult:
         options["step_size"] = step_scale / dim**0.25
     total = spec.tune + spec.draws
 
-    def progress(done, _total):
+    def progress(done, _total, divergent):
         if report is not None:
-            report(chain, done, 0, done <= spec.tune)
+            report(chain, done, divergent, done <= spec.tune)
 
     result = sample_nuts_numba(
         fn.function, spec.layout.to_flat(spec.start)[order], data=fn.address, draws=spec.draws, tune=spec.tune,

@@ -108,7 +108,7 @@ def sample_nuts_numba(
     step_size: float | None = None,
     inv_mass: np.ndarray | None = None,
     progress_every: int = 100,
-    callback: Callable[[int, int], None] | None = None,
+    callback: Callable[[int, int, int], None] | None = None,
     data: int = 0,
 ) -> NumbaNUTSResult:
     """Run NUTS with Stan-style warm-up entirely in compiled code.
@@ -140,7 +140,8 @@ def sample_nuts_numba(
     progress_every
         Iterations per compiled call; ``callback`` runs between calls.
     callback
-        ``callback(n_done, n_total)`` called after every chunk.
+        ``callback(n_done, n_total, n_divergent)`` called after every chunk
+        (``n_divergent``: divergent transitions after warm-up so far).
     data
         Integer handed unchanged to every call of a three-argument ``logp_dlogp``.
 
@@ -260,7 +261,7 @@ def sample_nuts_numba(
             )
             start = stop
             if callback is not None:
-                callback(stop, total)
+                callback(stop, total, int(stats_i[tune:stop, 2].sum()) if stop > tune else 0)
     except KeyboardInterrupt:
         interrupted = True
     n_done = int(scal[index["n_done"]])

@@ -76,7 +76,7 @@ def test_same_seed_same_draws_and_stats_layout():
 def test_callback_and_keyboard_interrupt_keep_finished_draws():
     calls = []
 
-    def callback(done, total):
+    def callback(done, total, divergent):
         calls.append((done, total))
         if done >= 250:
             raise KeyboardInterrupt
@@ -201,3 +201,13 @@ def test_funnel_divergences_detected():
     assert diverging.sum() > 0
     assert (errors[diverging] > 1000.0).all()
     assert v[diverging].mean() < v[~diverging].mean()
+
+
+def test_callback_counts_divergences_after_warm_up():
+    # A fixed step size too large for the funnel's neck: the progress callback reports the
+    # divergent transitions among the kept draws as they accumulate.
+    reported = []
+    res = run(funnel, 10, draws=300, tune=50, step_size=1.0, progress_every=100,
+              callback=lambda done, total, divergent: reported.append(divergent))
+    assert reported[-1] == int(res.stats["diverging"].sum()) > 0
+    assert reported == sorted(reported)
