@@ -27,18 +27,18 @@ ELBO at every iteration of both ADVI fits (``approx.hist`` holds the loss, its n
 # ruff: noqa: T201 - an example script reports on the terminal
 
 import argparse
-import contextlib
 import pathlib
-import warnings
+import sys
 
 import arviz as az
-import matplotlib
 import numpy as np
 
 import ppl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+if (HERE := str(pathlib.Path(__file__).parent)) not in sys.path:
+    sys.path.insert(0, HERE)  # for _common.py, also when the script is loaded from its file
+import _common as common  # noqa: E402 - selects Matplotlib's Agg backend, before pyplot
+import matplotlib.pyplot as plt  # noqa: E402
 
 N_POINTS = 100
 CORRELATION = 0.95
@@ -48,17 +48,6 @@ ADVI_ITERATIONS = 30_000
 PARAMETERS = ("alpha", "beta[0]", "beta[1]", "sigma")
 COLORS = {"NUTS": "k", "ADVI (mean-field)": "C1", "ADVI (full-rank)": "C0"}
 FIGURES = ("advi_vs_nuts_marginals.png", "advi_vs_nuts_elbo.png")
-DEFAULT_OUTPUT_DIR = pathlib.Path(__file__).parent / "figures"
-
-
-@contextlib.contextmanager
-def arviz_matplotlib_compat():
-    """ArviZ 0.23's plot functions call a Matplotlib helper in a way deprecated since
-    Matplotlib 3.11 (a MatplotlibDeprecationWarning on every plot, harmless until Matplotlib
-    3.13); silence exactly that one warning."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Passing a dict or None as alias_mapping")
-        yield
 
 
 def simulate() -> tuple[np.ndarray, np.ndarray]:
@@ -91,7 +80,7 @@ def marginals_plot(draws: dict, path: pathlib.Path, seed: int) -> None:
     panels = axes.ravel()
     for ax, name in zip(panels[:4], PARAMETERS, strict=False):
         for label, d in draws.items():
-            with arviz_matplotlib_compat():
+            with common.arviz_matplotlib_compat():
                 az.plot_kde(d[name], ax=ax, plot_kwargs={"color": COLORS[label], "linewidth": 1.8},
                             label=label)
         ax.set(title=name, yticks=[])
@@ -111,9 +100,7 @@ def marginals_plot(draws: dict, path: pathlib.Path, seed: int) -> None:
                               label="true beta"))
     panels[5].legend(handles=handles, loc="center", frameon=False, fontsize=11)
     fig.suptitle("Marginal posteriors: NUTS vs ADVI", fontsize=12)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def elbo_plot(approximations: dict, path: pathlib.Path) -> None:
@@ -130,9 +117,7 @@ def elbo_plot(approximations: dict, path: pathlib.Path) -> None:
     ax.set(xscale="log", ylim=(final - 40, final + 10), xlabel="iteration",
            ylabel="ELBO (estimate per iteration)", title="ADVI: ELBO history (approx.hist)")
     ax.legend(frameon=False, loc="upper left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def main(args: argparse.Namespace) -> dict:
@@ -141,8 +126,7 @@ def main(args: argparse.Namespace) -> dict:
     print(f"{N_POINTS} points, predictor correlation {np.corrcoef(X.T)[0, 1]:.3f}; true alpha = "
           f"{TRUE['alpha']}, beta = {TRUE['beta'].tolist()}, sigma = {TRUE['sigma']}.")
     with model:
-        nuts = ppl.sample(draws=args.draws, tune=args.tune, chains=args.chains, cores=1,
-                          random_seed=args.seed, progressbar=False)
+        nuts = ppl.sample(**common.sampler_kwargs(args))
         approximations = {
             "ADVI (mean-field)": ppl.fit(ADVI_ITERATIONS, method="advi",
                                          random_seed=args.seed, progressbar=False),
@@ -165,19 +149,12 @@ def main(args: argparse.Namespace) -> dict:
         print(f"{label}: final loss (negative ELBO, median of the last 1000 iterations) "
               f"{np.median(approx.hist[-1000:]):.2f}")
 
-    output_dir = pathlib.Path(args.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir = common.output_directory(args)
     marginals_plot(draws, output_dir / FIGURES[0], args.seed)
     elbo_plot(approximations, output_dir / FIGURES[1])
-    print(f"Figures: {', '.join(str(output_dir / f) for f in FIGURES)}")
+    common.report_figures(output_dir, FIGURES)
     return {"fits": fits, "approximations": approximations}
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--output-dir", type=pathlib.Path, default=DEFAULT_OUTPUT_DIR)
-    main(parser.parse_args())
+    main(common.parse_args(__doc__))

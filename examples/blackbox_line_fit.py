@@ -27,23 +27,23 @@ the data.
 # ruff: noqa: T201 - an example script reports on the terminal
 
 import argparse
-import contextlib
 import pathlib
+import sys
 import time
-import warnings
 
 import arviz as az
 import emcee
 import jax.numpy as jnp
-import matplotlib
 import numpy as np
 import pytensor.tensor as pt
 import torch
 
 import ppl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+if (HERE := str(pathlib.Path(__file__).parent)) not in sys.path:
+    sys.path.insert(0, HERE)  # for _common.py, also when the script is loaded from its file
+import _common as common  # noqa: E402 - selects Matplotlib's Agg backend, before pyplot
+import matplotlib.pyplot as plt  # noqa: E402
 
 NAMES = ("m", "b", "log_s")
 TRUE = {"m": 0.7, "b": -1.5, "log_s": float(np.log(0.6))}
@@ -52,17 +52,6 @@ N_POINTS = 50
 DATA_SEED = 20260318
 N_WALKERS = 32
 FIGURES = ("line_fit_corner.png", "line_fit_lines.png")
-DEFAULT_OUTPUT_DIR = pathlib.Path(__file__).parent / "figures"
-
-
-@contextlib.contextmanager
-def arviz_matplotlib_compat():
-    """ArviZ 0.23's plot functions call a Matplotlib helper in a way deprecated since
-    Matplotlib 3.11 (a MatplotlibDeprecationWarning on every plot, harmless until Matplotlib
-    3.13); silence exactly that one warning."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Passing a dict or None as alias_mapping")
-        yield
 
 
 def simulate() -> tuple[np.ndarray, np.ndarray]:
@@ -146,10 +135,7 @@ def native_model(x: np.ndarray, y: np.ndarray) -> ppl.Model:
 def nuts_kwargs(args: argparse.Namespace) -> dict:
     # cores=1: chains one after another in this process, like emcee here. (JAX cannot run in
     # forked workers; parallel chains with a JAX op need mp_ctx="spawn".)
-    return {
-        "draws": args.draws, "tune": args.tune, "chains": args.chains, "cores": 1,
-        "random_seed": args.seed, "progressbar": False, "discard_tuned_samples": False,
-    }
+    return common.sampler_kwargs(args, discard_tuned_samples=False)
 
 
 def gradient_evaluations(idata) -> int:
@@ -213,20 +199,19 @@ def min_bulk_ess(idata) -> float:
 
 
 def corner_plot(nuts_idata, emcee_idata, path: pathlib.Path) -> None:
-    common = {"var_names": list(NAMES), "marginals": True, "kind": "scatter", "textsize": 10}
-    with arviz_matplotlib_compat():
+    shared = {"var_names": list(NAMES), "marginals": True, "kind": "scatter", "textsize": 10}
+    with common.arviz_matplotlib_compat():
         axes = az.plot_pair(emcee_idata, scatter_kwargs={"alpha": 0.1, "color": "C1"},
-                            marginal_kwargs={"color": "C1"}, figsize=(7, 7), **common)
+                            marginal_kwargs={"color": "C1"}, figsize=(7, 7), **shared)
         az.plot_pair(nuts_idata, ax=axes, scatter_kwargs={"alpha": 0.2, "color": "C0"},
                      marginal_kwargs={"color": "C0"}, reference_values=TRUE,
                      reference_values_kwargs={"color": "k", "marker": "x", "markersize": 8},
-                     **common)
+                     **shared)
     fig = axes[0, 0].figure
     handles = [plt.Line2D([], [], color=c, marker=mk, ls="", label=t) for c, mk, t in (
         ("C0", "o", "NUTS (ppl.from_jax)"), ("C1", "o", "emcee"), ("k", "x", "true value"))]
     fig.legend(handles=handles, loc="upper right", frameon=False)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path, tight=False)
 
 
 def lines_plot(idata, x: np.ndarray, y: np.ndarray, path: pathlib.Path, seed: int) -> None:
@@ -242,9 +227,7 @@ def lines_plot(idata, x: np.ndarray, y: np.ndarray, path: pathlib.Path, seed: in
     ax.plot(x, y, "o", color="k", ms=4, label="data")
     ax.set(xlabel="x", ylabel="y", title="Posterior lines (NUTS, JAX log-likelihood)")
     ax.legend(frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -291,19 +274,12 @@ def main(args: argparse.Namespace) -> dict:
           f"autocorrelation time, walkers x draws / max tau: {em['ess_autocorr']:.0f}. NUTS "
           "evaluations are of the log-density and its gradient, emcee's of the log-density.)")
 
-    output_dir = pathlib.Path(args.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir = common.output_directory(args)
     corner_plot(runs[1]["idata"], em["idata"], output_dir / FIGURES[0])
     lines_plot(runs[1]["idata"], x, y, output_dir / FIGURES[1], args.seed)
-    print(f"\nFigures: {', '.join(str(output_dir / f) for f in FIGURES)}")
+    common.report_figures(output_dir, FIGURES, blank_line=True)
     return {run["label"]: run["idata"] for run in runs}
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--output-dir", type=pathlib.Path, default=DEFAULT_OUTPUT_DIR)
-    main(parser.parse_args())
+    main(common.parse_args(__doc__))

@@ -28,20 +28,20 @@ rate (mean and 94% band) and the imputed years, above the posterior of the switc
 # ruff: noqa: T201 - an example script reports on the terminal
 
 import argparse
-import contextlib
 import pathlib
-import warnings
+import sys
 
 import arviz as az
-import matplotlib
 import numpy as np
 import pytensor.tensor as pt
+from matplotlib.ticker import MaxNLocator
 
 import ppl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+if (HERE := str(pathlib.Path(__file__).parent)) not in sys.path:
+    sys.path.insert(0, HERE)  # for _common.py, also when the script is loaded from its file
+import _common as common  # noqa: E402 - selects Matplotlib's Agg backend, before pyplot
+import matplotlib.pyplot as plt  # noqa: E402
 
 YEARS = np.arange(1851, 1963)
 # Disasters per year, 1851-1962, 16 years a row.
@@ -56,17 +56,6 @@ DISASTERS = np.array([
 ])
 MISSING_YEARS = (1890, 1934)
 FIGURES = ("coal_mining_posterior.png", "coal_mining_trace.png")
-DEFAULT_OUTPUT_DIR = pathlib.Path(__file__).parent / "figures"
-
-
-@contextlib.contextmanager
-def arviz_matplotlib_compat():
-    """ArviZ 0.23's plot functions call a Matplotlib helper in a way deprecated since
-    Matplotlib 3.11 (a MatplotlibDeprecationWarning on every plot, harmless until Matplotlib
-    3.13); silence exactly that one warning."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Passing a dict or None as alias_mapping")
-        yield
 
 
 def data_with_gaps() -> np.ndarray:
@@ -114,21 +103,17 @@ def posterior_plot(idata, counts: np.ndarray, path: pathlib.Path) -> None:
     bottom.bar(years, n / switch.size, width=0.8, color="C0")
     bottom.set(xlabel="year", ylabel="posterior probability",
                title="switch point: last year at the early rate")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def trace_plot(idata, path: pathlib.Path) -> None:
-    with arviz_matplotlib_compat():
+    with common.arviz_matplotlib_compat():
         axes = az.plot_trace(idata, var_names=["switchpoint", "early_rate", "late_rate"],
                              compact=False, figsize=(9, 5.2),
                              trace_kwargs={"linewidth": 0.4, "alpha": 0.6})
     axes[0, 0].xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))  # one bar per year
     fig = axes[0, 0].figure
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def main(args: argparse.Namespace):
@@ -140,8 +125,7 @@ def main(args: argparse.Namespace):
     print("Step methods assigned:", ppl.assign_step_methods(model))
 
     with model:
-        idata = ppl.sample(draws=args.draws, tune=args.tune, chains=args.chains, cores=1,
-                           random_seed=args.seed, progressbar=False)
+        idata = ppl.sample(**common.sampler_kwargs(args))
     print(f"Sampled with {idata.posterior.attrs['step_method']}.")
     print(az.summary(idata, var_names=["switchpoint", "early_rate", "late_rate"]).to_string())
 
@@ -156,19 +140,12 @@ def main(args: argparse.Namespace):
               f"[{np.quantile(draws, 0.03):.0f}, {np.quantile(draws, 0.97):.0f}] "
               f"(hidden value: {DISASTERS[YEARS == year][0]})")
 
-    output_dir = pathlib.Path(args.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir = common.output_directory(args)
     posterior_plot(idata, counts, output_dir / FIGURES[0])
     trace_plot(idata, output_dir / FIGURES[1])
-    print(f"Figures: {', '.join(str(output_dir / f) for f in FIGURES)}")
+    common.report_figures(output_dir, FIGURES)
     return idata
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--output-dir", type=pathlib.Path, default=DEFAULT_OUTPUT_DIR)
-    main(parser.parse_args())
+    main(common.parse_args(__doc__))

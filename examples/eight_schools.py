@@ -27,35 +27,24 @@ bottom): a centred chain may stick at one small ``tau`` for long stretches.
 # ruff: noqa: T201 - an example script reports on the terminal
 
 import argparse
-import contextlib
 import pathlib
-import warnings
+import sys
 
 import arviz as az
-import matplotlib
 import numpy as np
 
 import ppl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+if (HERE := str(pathlib.Path(__file__).parent)) not in sys.path:
+    sys.path.insert(0, HERE)  # for _common.py, also when the script is loaded from its file
+import _common as common  # noqa: E402 - selects Matplotlib's Agg backend, before pyplot
+import matplotlib.pyplot as plt  # noqa: E402
 
 Y = np.array([28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0])
 SIGMA = np.array([15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0])
 SCHOOLS = ["Choate", "Deerfield", "Phillips Andover", "Phillips Exeter", "Hotchkiss",
            "Lawrenceville", "St. Paul's", "Mt. Hermon"]
 FIGURES = ("eight_schools_pair.png", "eight_schools_trace.png")
-DEFAULT_OUTPUT_DIR = pathlib.Path(__file__).parent / "figures"
-
-
-@contextlib.contextmanager
-def arviz_matplotlib_compat():
-    """ArviZ 0.23's plot functions call a Matplotlib helper in a way deprecated since
-    Matplotlib 3.11 (a MatplotlibDeprecationWarning on every plot, harmless until Matplotlib
-    3.13); silence exactly that one warning."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Passing a dict or None as alias_mapping")
-        yield
 
 
 def centered_model() -> ppl.Model:
@@ -90,7 +79,7 @@ def with_log_tau(idata):
 def pair_plot(fits: dict, path: pathlib.Path) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharex=True, sharey=True)
     for ax, (label, idata) in zip(axes, fits.items(), strict=True):
-        with arviz_matplotlib_compat():
+        with common.arviz_matplotlib_compat():
             az.plot_pair(
                 with_log_tau(idata), var_names=["theta", "log_tau"],
                 coords={"school": [SCHOOLS[0]]}, divergences=True, ax=ax,
@@ -106,26 +95,22 @@ def pair_plot(fits: dict, path: pathlib.Path) -> None:
                for c, t in (("C0", "draw"), ("C3", "divergent transition"))]
     fig.legend(handles=handles, loc="upper right", frameon=False, ncols=2)
     fig.tight_layout(rect=(0, 0, 1, 0.93))
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path, tight=False)
 
 
 def trace_plot(fits: dict, path: pathlib.Path) -> None:
     fig, axes = plt.subplots(2, 2, figsize=(9, 4.8))
     for row, (label, idata) in enumerate(fits.items()):
-        with arviz_matplotlib_compat():
+        with common.arviz_matplotlib_compat():
             az.plot_trace(idata, var_names=["tau"], axes=axes[row:row + 1], compact=False,
                           trace_kwargs={"linewidth": 0.4, "alpha": 0.7})
         for ax in axes[row]:
             ax.set_title(f"{label}: {ax.get_title()}", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def main(args: argparse.Namespace) -> dict:
-    sample_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains, "cores": 1,
-                     "random_seed": args.seed, "target_accept": 0.8, "progressbar": False}
+    sample_kwargs = common.sampler_kwargs(args, target_accept=0.8)
     fits = {}
     for label, model in (("centred", centered_model()), ("non-centred", noncentered_model())):
         with model:  # ppl warns (on stderr) about the centred model's divergences
@@ -144,19 +129,12 @@ def main(args: argparse.Namespace) -> dict:
     print("\nNon-centred fit:")
     print(az.summary(fits["non-centred"], var_names=["mu", "tau", "theta"]).to_string())
 
-    output_dir = pathlib.Path(args.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir = common.output_directory(args)
     pair_plot(fits, output_dir / FIGURES[0])
     trace_plot(fits, output_dir / FIGURES[1])
-    print(f"\nFigures: {', '.join(str(output_dir / f) for f in FIGURES)}")
+    common.report_figures(output_dir, FIGURES, blank_line=True)
     return fits
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--output-dir", type=pathlib.Path, default=DEFAULT_OUTPUT_DIR)
-    main(parser.parse_args())
+    main(common.parse_args(__doc__))

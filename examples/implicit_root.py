@@ -24,37 +24,27 @@ Figures (in ``--output-dir``): ``implicit_root_posterior.png``, the joint poster
 # ruff: noqa: T201 - an example script reports on the terminal
 
 import argparse
-import contextlib
 import pathlib
+import sys
 import warnings
 
 import arviz as az
-import matplotlib
 import numpy as np
 import pytensor.tensor as pt
 from scipy import optimize
 
 import ppl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+if (HERE := str(pathlib.Path(__file__).parent)) not in sys.path:
+    sys.path.insert(0, HERE)  # for _common.py, also when the script is loaded from its file
+import _common as common  # noqa: E402 - selects Matplotlib's Agg backend, before pyplot
+import matplotlib.pyplot as plt  # noqa: E402
 
 TRUE = {"e": 0.45, "phi": 1.0}
 NOISE = 0.1
 N_OBS = 20
 DATA_SEED = 20260319
 FIGURES = ("implicit_root_posterior.png", "implicit_root_orbit.png")
-DEFAULT_OUTPUT_DIR = pathlib.Path(__file__).parent / "figures"
-
-
-@contextlib.contextmanager
-def arviz_matplotlib_compat():
-    """ArviZ 0.23's plot functions call a Matplotlib helper in a way deprecated since
-    Matplotlib 3.11 (a MatplotlibDeprecationWarning on every plot, harmless until Matplotlib
-    3.13); silence exactly that one warning."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Passing a dict or None as alias_mapping")
-        yield
 
 
 # --- Kepler's equation and its implicit derivatives -------------------------------------------
@@ -130,15 +120,14 @@ def build_model(t, x_obs, y_obs) -> ppl.Model:
 
 
 def posterior_plot(idata, path: pathlib.Path) -> None:
-    with arviz_matplotlib_compat():
+    with common.arviz_matplotlib_compat():
         axes = az.plot_pair(idata, var_names=["e", "phi"], kind="scatter", marginals=True,
                             scatter_kwargs={"alpha": 0.3}, reference_values=TRUE,
                             reference_values_kwargs={"color": "k", "marker": "x", "markersize": 8},
                             figsize=(5.5, 5.5), textsize=10)
     fig = axes[0, 0].figure
     fig.suptitle("Posterior of e and phi (x: true values)")
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path, tight=False)
 
 
 def orbit_plot(idata, t, x_obs, y_obs, path: pathlib.Path, seed: int) -> None:
@@ -155,9 +144,7 @@ def orbit_plot(idata, t, x_obs, y_obs, path: pathlib.Path, seed: int) -> None:
     ax.plot([], [], color="C0", label="posterior orbits")
     ax.set(xlabel="x", ylabel="y", aspect="equal", xlim=(-1.8, 1.6), title="Orbits of posterior draws")
     ax.legend(frameon=False, loc="center right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -180,19 +167,12 @@ def main(args: argparse.Namespace):
     print(az.summary(idata, var_names=["e", "phi"]).to_string())
     print(f"true values: e = {TRUE['e']}, phi = {TRUE['phi']}")
 
-    output_dir = pathlib.Path(args.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir = common.output_directory(args)
     posterior_plot(idata, output_dir / FIGURES[0])
     orbit_plot(idata, t, x_obs, y_obs, output_dir / FIGURES[1], args.seed)
-    print(f"Figures: {', '.join(str(output_dir / f) for f in FIGURES)}")
+    common.report_figures(output_dir, FIGURES)
     return idata
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--output-dir", type=pathlib.Path, default=DEFAULT_OUTPUT_DIR)
-    main(parser.parse_args())
+    main(common.parse_args(__doc__))

@@ -31,32 +31,23 @@ reliable).
 import argparse
 import contextlib
 import pathlib
+import sys
 import warnings
 
 import arviz as az
-import matplotlib
 import numpy as np
 
 import ppl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+if (HERE := str(pathlib.Path(__file__).parent)) not in sys.path:
+    sys.path.insert(0, HERE)  # for _common.py, also when the script is loaded from its file
+import _common as common  # noqa: E402 - selects Matplotlib's Agg backend, before pyplot
+import matplotlib.pyplot as plt  # noqa: E402
 
 N_OBS = 250
 TRUE = {"alpha": -0.3, "beta": np.array([1.0, -1.3])}
 DATA_SEED = 20260321
 FIGURES = ("logistic_loo_compare.png", "logistic_loo_elpd.png")
-DEFAULT_OUTPUT_DIR = pathlib.Path(__file__).parent / "figures"
-
-
-@contextlib.contextmanager
-def arviz_matplotlib_compat():
-    """ArviZ 0.23's plot functions call a Matplotlib helper in a way deprecated since
-    Matplotlib 3.11 (a MatplotlibDeprecationWarning on every plot, harmless until Matplotlib
-    3.13); silence exactly that one warning."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Passing a dict or None as alias_mapping")
-        yield
 
 
 @contextlib.contextmanager
@@ -90,7 +81,7 @@ def build_model(X: np.ndarray, y: np.ndarray) -> ppl.Model:
 
 def elpd_plot(compare_dict: dict, loos: dict, path: pathlib.Path) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    with arviz_matplotlib_compat():
+    with common.arviz_matplotlib_compat():
         az.plot_elpd(compare_dict, ax=left, textsize=10,
                      plot_kwargs={"marker": "o", "s": 12, "alpha": 0.7})
         colors = {"x1 only": "C1", "x1 + x2": "C0"}
@@ -104,17 +95,14 @@ def elpd_plot(compare_dict: dict, loos: dict, path: pathlib.Path) -> None:
     handles = [plt.Line2D([], [], color=c, marker="+", ms=8, mew=2, ls="", label=t)
                for t, c in colors.items()]
     right.legend(handles=handles, frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def main(args: argparse.Namespace) -> dict:
     X, y = simulate()
     print(f"Simulated {N_OBS} units, {y.sum()} with y = 1; true alpha = {TRUE['alpha']}, "
           f"beta = {TRUE['beta'].tolist()}.")
-    sample_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains, "cores": 1,
-                     "random_seed": args.seed, "progressbar": False}
+    sample_kwargs = common.sampler_kwargs(args)
 
     # Model 1: the log-likelihood is stored while sampling.
     with build_model(X[:, :1], y):
@@ -140,25 +128,16 @@ def main(args: argparse.Namespace) -> dict:
     diff, dse = comparison.loc[other, "elpd_diff"], comparison.loc[other, "dse"]
     print(f"'{best}' ranks first; ELPD difference {diff:.1f} (standard error {dse:.1f}).")
 
-    output_dir = pathlib.Path(args.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    with arviz_matplotlib_compat(), arviz_pandas_compat():
+    output_dir = common.output_directory(args)
+    with common.arviz_matplotlib_compat(), arviz_pandas_compat():
         ax = az.plot_compare(comparison, plot_ic_diff=True, figsize=(7, 3), textsize=10,
                              legend=True)
     ax.set_title("Model comparison by PSIS-LOO (higher ELPD is better)")
-    ax.figure.tight_layout()
-    ax.figure.savefig(output_dir / FIGURES[0], dpi=100)
-    plt.close(ax.figure)
+    common.save_figure(ax.figure, output_dir / FIGURES[0])
     elpd_plot(fits, loos, output_dir / FIGURES[1])
-    print(f"Figures: {', '.join(str(output_dir / f) for f in FIGURES)}")
+    common.report_figures(output_dir, FIGURES)
     return {"fits": fits, "loo": loos, "compare": comparison}
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--output-dir", type=pathlib.Path, default=DEFAULT_OUTPUT_DIR)
-    main(parser.parse_args())
+    main(common.parse_args(__doc__))

@@ -26,36 +26,25 @@ three weighted components and the true density.
 # ruff: noqa: T201 - an example script reports on the terminal
 
 import argparse
-import contextlib
 import pathlib
-import warnings
+import sys
 
 import arviz as az
-import matplotlib
 import numpy as np
 from scipy import stats
 
 import ppl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+if (HERE := str(pathlib.Path(__file__).parent)) not in sys.path:
+    sys.path.insert(0, HERE)  # for _common.py, also when the script is loaded from its file
+import _common as common  # noqa: E402 - selects Matplotlib's Agg backend, before pyplot
+import matplotlib.pyplot as plt  # noqa: E402
 
 TRUE = {"w": np.array([0.35, 0.45, 0.2]), "mu": np.array([-2.5, 0.5, 3.5]),
         "sigma": np.array([0.7, 0.9, 0.6])}
 N_POINTS = 500
 DATA_SEED = 20260322
 FIGURES = ("mixture_posterior.png", "mixture_density.png")
-DEFAULT_OUTPUT_DIR = pathlib.Path(__file__).parent / "figures"
-
-
-@contextlib.contextmanager
-def arviz_matplotlib_compat():
-    """ArviZ 0.23's plot functions call a Matplotlib helper in a way deprecated since
-    Matplotlib 3.11 (a MatplotlibDeprecationWarning on every plot, harmless until Matplotlib
-    3.13); silence exactly that one warning."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Passing a dict or None as alias_mapping")
-        yield
 
 
 def simulate() -> np.ndarray:
@@ -78,15 +67,13 @@ def posterior_plot(idata, path: pathlib.Path) -> None:
     ref_vals = {name: [{"component": c, "ref_val": float(TRUE[name][k])}
                        for k, c in enumerate(["left", "middle", "right"])]
                 for name in ("w", "mu", "sigma")}
-    with arviz_matplotlib_compat():
+    with common.arviz_matplotlib_compat():
         axes = az.plot_posterior(idata, var_names=["w", "mu", "sigma"], grid=(3, 3),
                                  ref_val=ref_vals, figsize=(10, 7), textsize=9,
                                  hdi_prob=0.94, point_estimate="mean")
     fig = axes.ravel()[0].figure
     fig.suptitle("Posterior of the mixture parameters (true values: orange lines)", fontsize=11)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def density_plot(idata, x: np.ndarray, path: pathlib.Path, seed: int) -> None:
@@ -113,9 +100,7 @@ def density_plot(idata, x: np.ndarray, path: pathlib.Path, seed: int) -> None:
     ax.plot(grid, true, "k--", lw=1.2, label="true density")
     ax.set(xlabel="x", ylabel="density", title=f"Three-component normal mixture, {x.size} points")
     ax.legend(frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def main(args: argparse.Namespace):
@@ -123,8 +108,7 @@ def main(args: argparse.Namespace):
     print(f"{x.size} points from a mixture with weights {TRUE['w'].tolist()}, means "
           f"{TRUE['mu'].tolist()} and sds {TRUE['sigma'].tolist()}.")
     with build_model(x):
-        idata = ppl.sample(draws=args.draws, tune=args.tune, chains=args.chains, cores=1,
-                           random_seed=args.seed, progressbar=False)
+        idata = ppl.sample(**common.sampler_kwargs(args))
     summary = az.summary(idata, var_names=["w", "mu", "sigma"])
     summary.insert(0, "true", np.concatenate([TRUE[n] for n in ("w", "mu", "sigma")]))
     print(summary.to_string())
@@ -132,19 +116,12 @@ def main(args: argparse.Namespace):
     print(f"Draws with mu[0] < mu[1] < mu[2]: {np.mean(np.all(np.diff(mu, axis=-1) > 0, -1)):.0%}"
           " (the ordered transform)")
 
-    output_dir = pathlib.Path(args.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir = common.output_directory(args)
     posterior_plot(idata, output_dir / FIGURES[0])
     density_plot(idata, x, output_dir / FIGURES[1], args.seed)
-    print(f"Figures: {', '.join(str(output_dir / f) for f in FIGURES)}")
+    common.report_figures(output_dir, FIGURES)
     return idata
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--output-dir", type=pathlib.Path, default=DEFAULT_OUTPUT_DIR)
-    main(parser.parse_args())
+    main(common.parse_args(__doc__))

@@ -34,35 +34,24 @@ raw basement means of each county.
 # ruff: noqa: T201 - an example script reports on the terminal
 
 import argparse
-import contextlib
 import pathlib
-import warnings
+import sys
 
 import arviz as az
-import matplotlib
 import numpy as np
 
 import ppl
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+if (HERE := str(pathlib.Path(__file__).parent)) not in sys.path:
+    sys.path.insert(0, HERE)  # for _common.py, also when the script is loaded from its file
+import _common as common  # noqa: E402 - selects Matplotlib's Agg backend, before pyplot
+import matplotlib.pyplot as plt  # noqa: E402
 
 N_COUNTIES = 30
 TRUE = {"mu_a": 1.5, "sigma_a": 0.35, "b": -0.65, "sigma_y": 0.75}
 P_GROUND_FLOOR = 0.2
 DATA_SEED = 20260320
 FIGURES = ("radon_ppc.png", "radon_forest.png")
-DEFAULT_OUTPUT_DIR = pathlib.Path(__file__).parent / "figures"
-
-
-@contextlib.contextmanager
-def arviz_matplotlib_compat():
-    """ArviZ 0.23's plot functions call a Matplotlib helper in a way deprecated since
-    Matplotlib 3.11 (a MatplotlibDeprecationWarning on every plot, harmless until Matplotlib
-    3.13); silence exactly that one warning."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Passing a dict or None as alias_mapping")
-        yield
 
 
 def simulate() -> dict:
@@ -100,16 +89,14 @@ def build_model(data: dict) -> ppl.Model:
 
 def ppc_plot(idata, path: pathlib.Path, seed: int) -> None:
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    with arviz_matplotlib_compat():
+    with common.arviz_matplotlib_compat():
         az.plot_ppc(idata, num_pp_samples=100, random_seed=seed, ax=ax, textsize=10)
     ax.set(xlabel="log radon", title="Posterior predictive check")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def forest_plot(idata, data: dict, path: pathlib.Path) -> None:
-    with arviz_matplotlib_compat():
+    with common.arviz_matplotlib_compat():
         axes = az.plot_forest(idata, var_names=["a"], combined=True, hdi_prob=0.94,
                               figsize=(7, 8.5), textsize=10)
     ax = axes[0]
@@ -135,9 +122,7 @@ def forest_plot(idata, data: dict, path: pathlib.Path) -> None:
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.03), ncols=3, frameon=False,
               fontsize=9)
     fig = ax.figure
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    common.save_figure(fig, path)
 
 
 def main(args: argparse.Namespace):
@@ -147,8 +132,7 @@ def main(args: argparse.Namespace):
           f"(houses per county {data['sizes'].min()} to {data['sizes'].max()}), "
           f"{int(data['floor'].sum())} measured on the ground floor. Seed {DATA_SEED}.")
     with model:
-        idata = ppl.sample(draws=args.draws, tune=args.tune, chains=args.chains, cores=1,
-                           random_seed=args.seed, progressbar=False)
+        idata = ppl.sample(**common.sampler_kwargs(args))
         ppl.sample_posterior_predictive(idata, extend_inferencedata=True,
                                         random_seed=args.seed, progressbar=False)
     summary = az.summary(idata, var_names=["mu_a", "sigma_a", "b", "sigma_y"])
@@ -177,19 +161,12 @@ def main(args: argparse.Namespace):
         print(f"  {county} (n={data['sizes'][new_county[k]]:2d}), {floor:12s}: {mid:5.2f} "
               f"[{low:.2f}, {high:.2f}]")
 
-    output_dir = pathlib.Path(args.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir = common.output_directory(args)
     ppc_plot(idata, output_dir / FIGURES[0], args.seed)
     forest_plot(idata, data, output_dir / FIGURES[1])
-    print(f"Figures: {', '.join(str(output_dir / f) for f in FIGURES)}")
+    common.report_figures(output_dir, FIGURES)
     return idata
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--output-dir", type=pathlib.Path, default=DEFAULT_OUTPUT_DIR)
-    main(parser.parse_args())
+    main(common.parse_args(__doc__))

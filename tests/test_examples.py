@@ -18,7 +18,9 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-EXAMPLES = sorted((pathlib.Path(__file__).parent.parent / "examples").glob("*.py"))
+# Every script in examples/ but the helpers they share (a name starting with "_", like _common.py).
+EXAMPLES = sorted(p for p in (pathlib.Path(__file__).parent.parent / "examples").glob("*.py")
+                  if not p.name.startswith("_"))
 
 TINY = {"draws": 50, "seed": 1, "tune": 50, "chains": 1}
 QUICK = {
