@@ -47,11 +47,11 @@ def _min_bulk_ess(draws: np.ndarray) -> float:
 def _python_run(model, draws, tune, seed):
     vgf = model.logp_dlogp_function()
     ppl.sample(20, tune=20, chains=1, cores=1, random_seed=seed, progressbar=False, model=model,
-               compute_convergence_checks=False)  # warm the compile cache
+               compute_convergence_checks=False, nuts_sampler="python")  # warm the caches
     start = time.perf_counter()
     idata = ppl.sample(
         draws, tune=tune, chains=1, cores=1, random_seed=seed, progressbar=False, model=model,
-        compute_convergence_checks=False, discard_tuned_samples=False,
+        compute_convergence_checks=False, discard_tuned_samples=False, nuts_sampler="python",
     )
     seconds = time.perf_counter() - start
     n_steps = int(idata.sample_stats["n_steps"].sum())
