@@ -57,7 +57,7 @@ def check_png(path: pathlib.Path) -> None:
 
 def check_eight_schools(fits, out):
     centred, noncentred = fits["centred"], fits["non-centred"]
-    # Over 16 seeds and both NUTS implementations the ESS ratio was at least 6 at these sizes.
+    # Over 16 seeds the ESS ratio was at least 4.5 (compiled NUTS) and 6.3 (Python NUTS) here.
     divergences = {k: int(v.sample_stats["diverging"].sum()) for k, v in fits.items()}
     assert divergences["non-centred"] <= divergences["centred"], divergences
     ess = {k: float(az.ess(v, var_names=["tau"])["tau"]) for k, v in fits.items()}
