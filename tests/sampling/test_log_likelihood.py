@@ -60,13 +60,22 @@ def test_loo_waic_and_compare_run_on_it():
                                compute_convergence_checks=False)
         ppl.compute_log_likelihood(idata, model=m)
         runs[name] = idata
-    loo = az.loo(runs["free_mean"])
-    assert np.isfinite(loo.elpd_loo) and loo.n_data_points == 6
-    assert np.isfinite(az.waic(runs["zero_mean"]).elpd_waic)
     with warnings.catch_warnings():
+        # With 6 observations one is influential: ArviZ rightly warns that its Pareto k (about
+        # 0.5-0.85 whatever the seed or number of draws) or WAIC's variance is high. The warnings
+        # are ArviZ's diagnostics at work, not a failure of the log-likelihood group.
+        warnings.filterwarnings("ignore", message="Estimated shape parameter of Pareto",
+                                category=UserWarning)
+        warnings.filterwarnings("ignore", message="For one or more samples the posterior variance",
+                                category=UserWarning)
         # ArviZ 0.23's compare uses an `inplace=` that pandas deprecates; not ours to fix.
         warnings.filterwarnings("ignore", message="The inplace keyword")
+        loo = az.loo(runs["free_mean"], pointwise=True)
+        waic = az.waic(runs["zero_mean"])
         table = az.compare(runs)
+    assert np.isfinite(loo.elpd_loo) and loo.n_data_points == 6
+    assert loo.pareto_k.shape == (6,) and np.isfinite(loo.pareto_k).all()
+    assert np.isfinite(waic.elpd_waic)
     assert set(table.index) == {"free_mean", "zero_mean"}
 
 
