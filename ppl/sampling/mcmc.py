@@ -256,7 +256,7 @@ def sample(
 
     for s in steps:  # compile every block's log-density once, here (forked workers inherit it)
         s.build(starts[0])
-    numba_options, numba_fn = select_numba_kernel(nuts_sampler, steps, model)
+    numba_options, numba_fn = select_numba_kernel(nuts_sampler, steps, model, announce=progressbar)
     specs = [
         ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune,
                   numba_options=numba_options, numba_fn=numba_fn)

@@ -8,6 +8,7 @@ workers inherit it); a worker that gets the chain by value builds its own.
 """
 
 import logging
+import sys
 import time
 
 import numpy as np
@@ -19,7 +20,7 @@ from ppl.exceptions import SamplingError
 from ppl.sampling.steps import NUTS
 from ppl.step_methods.driver import ArraySampleResult
 from ppl.step_methods.numba_nuts import sample_nuts_numba
-from ppl.step_methods.numba_nuts.kernel import chunk_kernel
+from ppl.step_methods.numba_nuts.kernel import chunk_kernel, kernel_in_disk_cache
 
 __all__ = [
     "NUTS_SAMPLERS",
@@ -123,7 +124,9 @@ def run_numba_chain(spec, chain: int, report=None) -> ArraySampleResult:
     return ArraySampleResult(draws, stats, result.interrupted)
 
 
-def select_numba_kernel(nuts_sampler: str, steps: list, model) -> tuple[dict | None, object]:
+def select_numba_kernel(
+    nuts_sampler: str, steps: list, model, *, announce: bool = False
+) -> tuple[dict | None, object]:
     """The compiled kernel's options and log-density for ``sample()``, or ``(None, None)`` for
     the Python NUTS.
 
@@ -131,7 +134,7 @@ def select_numba_kernel(nuts_sampler: str, steps: list, model) -> tuple[dict | N
     the kernel when the steps are one NUTS over all free variables with options it supports, the
     graph has no black-box (Python) ops and the log-density compiles with Numba, and fall back to
     the Python NUTS otherwise. The kernel itself is compiled (or loaded from Numba's cache) here,
-    before any worker is forked.
+    before any worker is forked; with ``announce``, a first compilation says so on stderr.
     """
     if nuts_sampler == "python":
         return None, None
@@ -154,6 +157,11 @@ def select_numba_kernel(nuts_sampler: str, steps: list, model) -> tuple[dict | N
                       "sampling with the Python NUTS.", err)
             return None, None
     if chunk_kernel.cache_info().currsize == 0:
+        if announce and not kernel_in_disk_cache():
+            sys.stderr.write(
+                "ppl: compiling the NUTS kernel with Numba (once per installation, about "
+                "15-40 s; later runs load it from the cache)...\n"
+            )
         start = time.perf_counter()
         chunk_kernel()
         _log.info("NUTS kernel ready in %.1f s (compiled once per installation, then cached).",

@@ -83,3 +83,31 @@ def test_spawned_workers_build_their_own_kernel_function():
     serial = _sample(model, draws=50, tune=50)
     spawned = _sample(model, draws=50, tune=50, cores=2, mp_ctx="spawn")
     np.testing.assert_array_equal(serial.posterior["mu"].values, spawned.posterior["mu"].values)
+
+
+def test_first_compilation_of_the_kernel_is_announced(monkeypatch, capsys):
+    # A kernel neither compiled in this process nor in Numba's disk cache takes 15-40 s to
+    # compile: with a progress bar, sample() says so first; otherwise (and when cached) it is quiet.
+    from ppl.sampling import numba_chain
+
+    class FreshKernel:  # stands in for the functools.cache'd chunk_kernel, not yet called
+        calls = 0
+
+        def __call__(self):
+            FreshKernel.calls += 1
+
+        def cache_info(self):
+            return type("Info", (), {"currsize": 0})()
+
+    model = conjugate_model()
+    with model:
+        steps = ppl.assign_step_methods(model)
+    for s in steps:
+        s.build(model.initial_point())
+    monkeypatch.setattr(numba_chain, "chunk_kernel", FreshKernel())
+    for announce, cached, expected in [(True, False, True), (True, True, False), (False, False, False)]:
+        monkeypatch.setattr(numba_chain, "kernel_in_disk_cache", lambda cached=cached: cached)
+        options, fn = numba_chain.select_numba_kernel("auto", steps, model, announce=announce)
+        assert fn is not None and options is not None
+        assert ("compiling the NUTS kernel" in capsys.readouterr().err) == expected
+    assert FreshKernel.calls == 3
