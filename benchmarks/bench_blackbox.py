@@ -53,7 +53,7 @@ import torch
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_nuts import _sample_timed  # noqa: E402
-from nuts_metrics import load, spread, summarize, time_calls_at  # noqa: E402
+from nuts_metrics import finish_row, load, spread, time_calls_at  # noqa: E402
 
 import ppl  # noqa: E402
 
@@ -254,7 +254,9 @@ def bench_sampling(case: str, args) -> dict:
     compile_s = time.perf_counter() - start
     sample_kwargs = {"draws": args.draws, "tune": args.tune, "chains": args.chains,
                      "random_seed": args.seed, "progressbar": False,
-                     "compute_convergence_checks": False}
+                     "compute_convergence_checks": False,
+                     # The same (Python) NUTS for native and black-box models, with its stamps.
+                     "nuts_sampler": "python"}
     load_before = load()
     idata, stats, stamps, draws, total_s = _sample_timed(
         model, cores=1, mode=None, sample_kwargs=sample_kwargs
@@ -262,12 +264,12 @@ def bench_sampling(case: str, args) -> dict:
     sampling_s = max(e for _, _, e in stamps) - min(s for _, s, _ in stamps)
     chain_s = sum(e - s for _, s, e in stamps)
     grad_us = time_calls_at(fn, spread(draws), 2000)
-    row = {"case": case, "compile_s": round(compile_s, 3), "total_s": round(total_s, 3),
-           **summarize(idata.posterior, list(NAMES), stats, draws=args.draws,
-                       sampling_s=sampling_s, chain_s=chain_s, grad_us=grad_us, start_evals=0),
-           "load": [load_before, load()]}
+    row = finish_row(
+        {"case": case, "compile_s": round(compile_s, 3), "total_s": round(total_s, 3)},
+        idata.posterior, list(NAMES), stats, draws=args.draws, sampling_s=sampling_s,
+        chain_s=chain_s, grad_us=grad_us, load_before=load_before, label=f"sample {case}",
+    )
     row["sampling_us_per_grad"] = round(1e6 * chain_s / row["grad_evals_total"], 2)
-    sys.stderr.write(f"sample {case}: {row['ess_per_s']} ESS/s\n")
     return row
 
 

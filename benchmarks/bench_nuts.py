@@ -30,11 +30,11 @@ sys.path.insert(0, str(HERE))
 import ppl_timing  # noqa: E402
 from models import MODELS  # noqa: E402
 from nuts_metrics import (  # noqa: E402
+    finish_row,
     load,
     max_z,
     n_timing_calls,
     spread,
-    summarize,
     time_calls,
     time_calls_at,
 )
@@ -125,7 +125,7 @@ def bench_model(name: str, cores_list: list[int], args) -> list[dict]:
                 raise RuntimeError(f"{name}: a repeat with the same seed drew differently.")
         sampling_s, chain_s, total_s, stamps = min(runs, key=lambda r: r[0])
         grad_us = time_calls_at(fn, spread(draws), n_timing_calls(fn.size))
-        row = {
+        head = {
             "model": name,
             "system": "ppl",
             "cores": cores,
@@ -137,7 +137,10 @@ def bench_model(name: str, cores_list: list[int], args) -> list[dict]:
             "total_s": round(total_s, 3),
             "sampling_s_repeats": [round(r[0], 3) for r in runs],
             "grad_us_init": round(grad_us_init, 2),
-            **summarize(
+        }
+        rows.append(
+            finish_row(
+                head,
                 idata.posterior,
                 free,
                 stats,
@@ -145,12 +148,10 @@ def bench_model(name: str, cores_list: list[int], args) -> list[dict]:
                 sampling_s=sampling_s,
                 chain_s=chain_s,
                 grad_us=grad_us,
-                start_evals=0,
-            ),
-            "load": [load_before, load()],
-        }
-        rows.append(row)
-        sys.stderr.write(f"{name} ppl cores={cores}: {row['ess_per_s']} ESS/s\n")
+                load_before=load_before,
+                label=f"{name} ppl cores={cores}",
+            )
+        )
     return rows
 
 

@@ -167,6 +167,42 @@ def summarize(
     }
 
 
+def finish_row(
+    head: dict,
+    posterior,
+    var_names: list[str],
+    stats: list[dict[str, np.ndarray]],
+    *,
+    draws: int,
+    sampling_s: float,
+    chain_s: float,
+    grad_us: float,
+    load_before: list[float],
+    label: str,
+    start_evals: int = 0,
+) -> dict:
+    """One result row: ``head`` (model, system, setup times...), every metric of
+    :func:`summarize` and the load average before and after; reports ESS/s on stderr."""
+    import sys
+
+    row = {
+        **head,
+        **summarize(
+            posterior,
+            var_names,
+            stats,
+            draws=draws,
+            sampling_s=sampling_s,
+            chain_s=chain_s,
+            grad_us=grad_us,
+            start_evals=start_evals,
+        ),
+        "load": [load_before, load()],
+    }
+    sys.stderr.write(f"{label}: {row['ess_per_s']} ESS/s\n")
+    return row
+
+
 def runner_main(doc: str, models, bench_model, versions, add_arguments=None) -> None:
     """Command line shared by the runners: parse the common options (plus ``add_arguments``'s),
     call ``bench_model(name, args)`` for each model (it returns a list of rows or one row) and

@@ -41,7 +41,7 @@ from model_data import (  # noqa: E402
 )
 from numpyro.infer import MCMC, NUTS  # noqa: E402
 from numpyro.infer.util import initialize_model, unconstrain_fn  # noqa: E402
-from nuts_metrics import load, n_timing_calls, runner_main, summarize  # noqa: E402
+from nuts_metrics import finish_row, load, n_timing_calls, runner_main  # noqa: E402
 
 numpyro.enable_x64()
 numpyro.set_platform("cpu")
@@ -255,32 +255,30 @@ def bench_model(name: str, args) -> dict:
     flat = jax.vmap(lambda p: ravel_pytree(unconstrain_fn(model, (), {}, p))[0])(rows)
     dim = int(x0.size)
     grad_us = _grad_us(info.potential_fn, np.asarray(flat), unravel, n_timing_calls(dim))
-    row = {
-        "model": name,
-        "system": "numpyro",
-        "cores": 1,
-        "mode": "jax-cpu",
-        "dim": dim,
-        # Compiling the warm-up and sampling loops (includes the value-and-gradient).
-        "compile_s": round(max(warm1 + draw1 - sampling_s, 0.0) + grad_compile_s, 3),
-        "first_call_s": round(grad_compile_s, 3),
-        "total_s": round(warm1 + draw1, 3),
-        "sampling_s_repeats": [round(r[3] + r[4], 3) for r in runs],
-        "warmup_s": round(warm_s, 3),
-        **summarize(
-            posterior,
-            free,
-            stats,
-            draws=args.draws,
-            sampling_s=sampling_s,
-            chain_s=sampling_s,
-            grad_us=grad_us,
-            start_evals=0,
-        ),
-        "load": [load_before, load()],
-    }
-    sys.stderr.write(f"{name} numpyro: {row['ess_per_s']} ESS/s\n")
-    return row
+    return finish_row(
+        {
+            "model": name,
+            "system": "numpyro",
+            "cores": 1,
+            "mode": "jax-cpu",
+            "dim": dim,
+            # Compiling the warm-up and sampling loops (includes the value-and-gradient).
+            "compile_s": round(max(warm1 + draw1 - sampling_s, 0.0) + grad_compile_s, 3),
+            "first_call_s": round(grad_compile_s, 3),
+            "total_s": round(warm1 + draw1, 3),
+            "sampling_s_repeats": [round(r[3] + r[4], 3) for r in runs],
+            "warmup_s": round(warm_s, 3),
+        },
+        posterior,
+        free,
+        stats,
+        draws=args.draws,
+        sampling_s=sampling_s,
+        chain_s=sampling_s,
+        grad_us=grad_us,
+        load_before=load_before,
+        label=f"{name} numpyro",
+    )
 
 
 def main() -> None:

@@ -21,7 +21,14 @@ import arviz  # noqa: E402
 import nutpie  # noqa: E402
 import pymc as pm  # noqa: E402
 import pytensor  # noqa: E402
-from nuts_metrics import load, n_timing_calls, runner_main, spread, summarize, time_calls_at  # noqa: E402
+from nuts_metrics import (  # noqa: E402
+    finish_row,
+    load,
+    n_timing_calls,
+    runner_main,
+    spread,
+    time_calls_at,
+)
 from pymc_runner import MODELS  # noqa: E402
 
 
@@ -79,29 +86,27 @@ def bench_model(name: str, args) -> dict:
     draws = draws.reshape(-1, draws.shape[-1])
     dim = int(compiled.n_dim)
     grad_us = time_calls_at(fn, spread(draws), n_timing_calls(dim))
-    row = {
-        "model": name,
-        "system": "nutpie",
-        "cores": 1,
-        "mode": "numba",
-        "dim": dim,
-        "compile_s": round(compile_s, 3),
-        "total_s": round(compile_s + sampling_s, 3),
-        "sampling_s_repeats": [round(r[0], 3) for r in runs],
-        **summarize(
-            idata.posterior,
-            free,
-            _chain_stats(idata),
-            draws=args.draws,
-            sampling_s=sampling_s,
-            chain_s=sampling_s,
-            grad_us=grad_us,
-            start_evals=0,
-        ),
-        "load": [load_before, load()],
-    }
-    sys.stderr.write(f"{name} nutpie: {row['ess_per_s']} ESS/s\n")
-    return row
+    return finish_row(
+        {
+            "model": name,
+            "system": "nutpie",
+            "cores": 1,
+            "mode": "numba",
+            "dim": dim,
+            "compile_s": round(compile_s, 3),
+            "total_s": round(compile_s + sampling_s, 3),
+            "sampling_s_repeats": [round(r[0], 3) for r in runs],
+        },
+        idata.posterior,
+        free,
+        _chain_stats(idata),
+        draws=args.draws,
+        sampling_s=sampling_s,
+        chain_s=sampling_s,
+        grad_us=grad_us,
+        load_before=load_before,
+        label=f"{name} nutpie",
+    )
 
 
 def main() -> None:

@@ -20,11 +20,11 @@ import pytensor  # noqa: E402
 from bench_nuts import _sample_timed  # noqa: E402
 from models import MODELS  # noqa: E402
 from nuts_metrics import (  # noqa: E402
+    finish_row,
     load,
     n_timing_calls,
     runner_main,
     spread,
-    summarize,
     time_calls,
     time_calls_at,  # noqa: E402
 )
@@ -98,33 +98,32 @@ def bench_model(name: str, args) -> dict:
         grad_us = time_calls(fn, x, n_timing_calls(fn.size))
     else:
         grad_us = time_calls_at(fn, spread(draws), n_timing_calls(fn.size))
-    row = {
-        "model": name,
-        "system": "ppl" if args.kernel == "python" else f"ppl-{args.kernel}",
-        "kernel": args.kernel,
-        "cores": 1,
-        "mode": "default",
-        "dim": fn.size,
-        "compile_s": round(compile_s + kernel_setup_s, 3),
-        "kernel_setup_s": round(kernel_setup_s, 3),
-        "first_call_s": round(compile_s - build_s, 3),
-        "total_s": round(total_s, 3),
-        "sampling_s_repeats": [round(r[0], 3) for r in runs],
-        "grad_us_init": round(grad_us_init, 2),
-        **summarize(
-            idata.posterior,
-            free,
-            stats,
-            draws=args.draws,
-            sampling_s=sampling_s,
-            chain_s=sampling_s,
-            grad_us=grad_us,
-            start_evals=0,
-        ),
-        "load": [load_before, load()],
-    }
-    sys.stderr.write(f"{name} {row['system']}: {row['ess_per_s']} ESS/s\n")
-    return row
+    system = "ppl" if args.kernel == "python" else f"ppl-{args.kernel}"
+    return finish_row(
+        {
+            "model": name,
+            "system": system,
+            "kernel": args.kernel,
+            "cores": 1,
+            "mode": "default",
+            "dim": fn.size,
+            "compile_s": round(compile_s + kernel_setup_s, 3),
+            "kernel_setup_s": round(kernel_setup_s, 3),
+            "first_call_s": round(compile_s - build_s, 3),
+            "total_s": round(total_s, 3),
+            "sampling_s_repeats": [round(r[0], 3) for r in runs],
+            "grad_us_init": round(grad_us_init, 2),
+        },
+        idata.posterior,
+        free,
+        stats,
+        draws=args.draws,
+        sampling_s=sampling_s,
+        chain_s=sampling_s,
+        grad_us=grad_us,
+        load_before=load_before,
+        label=f"{name} {system}",
+    )
 
 
 def main() -> None:

@@ -37,11 +37,11 @@ from model_data import (  # noqa: E402
     logistic_regression_data,
 )
 from nuts_metrics import (  # noqa: E402
+    finish_row,
     load,
     n_timing_calls,
     runner_main,
     spread,
-    summarize,
     time_calls,
     time_calls_at,
 )
@@ -198,31 +198,30 @@ def bench_model(name: str, cores: int, args) -> dict:
     # With cores > 1 the per-chain times are not exposed: chain-seconds are approximated by
     # cores x wall time, which overstates the overhead by the workers' start-up.
     chain_s = sampling_s * min(cores, args.chains)
-    row = {
-        "model": name,
-        "system": "pymc",
-        "cores": cores,
-        "mode": args.mode or "default",
-        "dim": int(x.size),
-        "compile_s": round(compile_s, 3),
-        "first_call_s": round(compile_s - build_s, 3),
-        "total_s": round(total_s, 3),
-        "sampling_s_repeats": [round(r[0], 3) for r in runs],
-        "grad_us_init": round(grad_us_init, 2),
-        **summarize(
-            idata.posterior,
-            free,
-            _chain_stats(idata),
-            draws=args.draws,
-            sampling_s=sampling_s,
-            chain_s=chain_s,
-            grad_us=grad_us,
-            start_evals=1,
-        ),
-        "load": [load_before, load()],
-    }
-    sys.stderr.write(f"{name} pymc cores={cores}: {row['ess_per_s']} ESS/s\n")
-    return row
+    return finish_row(
+        {
+            "model": name,
+            "system": "pymc",
+            "cores": cores,
+            "mode": args.mode or "default",
+            "dim": int(x.size),
+            "compile_s": round(compile_s, 3),
+            "first_call_s": round(compile_s - build_s, 3),
+            "total_s": round(total_s, 3),
+            "sampling_s_repeats": [round(r[0], 3) for r in runs],
+            "grad_us_init": round(grad_us_init, 2),
+        },
+        idata.posterior,
+        free,
+        _chain_stats(idata),
+        draws=args.draws,
+        sampling_s=sampling_s,
+        chain_s=chain_s,
+        grad_us=grad_us,
+        load_before=load_before,
+        label=f"{name} pymc cores={cores}",
+        start_evals=1,
+    )
 
 
 def _pymc_arguments(parser) -> None:
