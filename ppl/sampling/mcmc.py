@@ -1,5 +1,6 @@
 """``ppl.sample``: run MCMC chains on a model and return an ``arviz.InferenceData``."""
 
+import functools
 import logging
 import os
 import time
@@ -256,14 +257,17 @@ def sample(
 
     for s in steps:  # compile every block's log-density once, here (forked workers inherit it)
         s.build(starts[0])
-    numba_options, numba_fn = select_numba_kernel(nuts_sampler, steps, model, announce=progressbar)
+    logp_graph = functools.cache(model.logp)  # looked at for black-box ops; built at most once
+    numba_options, numba_fn = select_numba_kernel(
+        nuts_sampler, steps, model, announce=progressbar, logp_graph=logp_graph
+    )
     specs = [
         ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune,
                   numba_options=numba_options, numba_fn=numba_fn)
         for c in range(chains)
     ]
     if mp_ctx is None and executor is None and min(cores, chains) > 1:
-        unsafe = fork_unsafe_ops([model.logp()])
+        unsafe = fork_unsafe_ops([logp_graph()])
         if unsafe:  # e.g. JAX: a forked worker would fail, so workers are spawned instead
             mp_ctx = "spawn"
             _log.info("Black-box ops %s cannot run in forked workers: spawning them.", unsafe)

@@ -125,7 +125,7 @@ def run_numba_chain(spec, chain: int, report=None) -> ArraySampleResult:
 
 
 def select_numba_kernel(
-    nuts_sampler: str, steps: list, model, *, announce: bool = False
+    nuts_sampler: str, steps: list, model, *, announce: bool = False, logp_graph=None
 ) -> tuple[dict | None, object]:
     """The compiled kernel's options and log-density for ``sample()``, or ``(None, None)`` for
     the Python NUTS.
@@ -135,6 +135,7 @@ def select_numba_kernel(
     graph has no black-box (Python) ops and the log-density compiles with Numba, and fall back to
     the Python NUTS otherwise. The kernel itself is compiled (or loaded from Numba's cache) here,
     before any worker is forked; with ``announce``, a first compilation says so on stderr.
+    ``logp_graph()`` gives the model's log-density graph (default ``model.logp()``).
     """
     if nuts_sampler == "python":
         return None, None
@@ -146,7 +147,7 @@ def select_numba_kernel(
         except SamplingError as err:
             _log.debug("Python NUTS: %s", err)
             return None, None
-        python_ops = blackbox_ops([model.logp()])
+        python_ops = blackbox_ops([(logp_graph or model.logp)()])
         if python_ops:
             _log.debug("Python NUTS: the model has black-box ops %s.", python_ops)
             return None, None
