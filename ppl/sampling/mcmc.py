@@ -15,7 +15,7 @@ from ppl.model.context import modelcontext
 from ppl.model.initial_point import make_initial_point_fn
 from ppl.sampling.assign import VarLayout, assign_step_methods
 from ppl.sampling.init_advi import ADVI_INITS, advi_init
-from ppl.sampling.numba_chain import NUTS_SAMPLERS, select_numba_kernel
+from ppl.sampling.numba_chain import NUTS_SAMPLERS, check_kernel_kwargs, select_numba_kernel
 from ppl.sampling.parallel import ChainSpec, lost_chain_attrs, run_chains
 from ppl.sampling.progress import chain_progress
 from ppl.sampling.to_arviz import (
@@ -131,6 +131,7 @@ def sample(
     mp_ctx: str | None = None,
     blas_cores: int | str | None = "auto",
     nuts_sampler: str = "auto",
+    nuts_sampler_kwargs: dict | None = None,
     **kwargs,
 ):
     """Draw samples from the posterior with NUTS and/or Metropolis/Gibbs steps.
@@ -204,6 +205,11 @@ def sample(
         why it can't run); ``"python"`` forces the Python NUTS, which supports every model and
         option. The kernel is compiled once per installation (about 30 s) and then loaded from
         Numba's cache.
+    nuts_sampler_kwargs
+        Options of the compiled kernel only: ``{"adaptation": "hybrid" | "stan" |
+        "gradient"}`` chooses how its warm-up adapts the metric (default ``"hybrid"``; see
+        :func:`ppl.step_methods.numba_nuts.sample_nuts_numba`). Ignored, with a warning, when
+        the Python NUTS runs.
 
     Returns
     -------
@@ -233,6 +239,7 @@ def sample(
     cores = min(4, os.cpu_count() or 1) if cores is None else int(cores)
     if nuts_sampler not in NUTS_SAMPLERS:
         raise ValueError(f"sample: nuts_sampler is {nuts_sampler!r}, expected one of {sorted(NUTS_SAMPLERS)}.")
+    kernel_kwargs = check_kernel_kwargs(nuts_sampler_kwargs)
     if not (blas_cores is None or blas_cores == "auto" or (isinstance(blas_cores, int) and blas_cores >= 1)):
         raise ValueError(f"sample: blas_cores is {blas_cores!r}, expected 'auto', None or an int >= 1.")
     chains = max(4, cores) if chains is None else int(chains)
@@ -261,6 +268,16 @@ def sample(
     numba_options, numba_fn = select_numba_kernel(
         nuts_sampler, steps, model, announce=progressbar, logp_graph=logp_graph
     )
+    if kernel_kwargs:
+        if numba_fn is None:
+            warnings.warn(
+                f"sample: nuts_sampler_kwargs {kernel_kwargs} are options of the compiled NUTS "
+                "kernel, which does not run for this model: ignored.",
+                UserWarning,
+                stacklevel=2,
+            )
+        else:
+            numba_options = {**numba_options, **kernel_kwargs}
     specs = [
         ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune,
                   numba_options=numba_options, numba_fn=numba_fn)

@@ -20,12 +20,14 @@ from ppl.exceptions import SamplingError
 from ppl.sampling.steps import NUTS
 from ppl.step_methods.driver import ArraySampleResult
 from ppl.step_methods.numba_nuts import sample_nuts_numba
+from ppl.step_methods.numba_nuts.driver import ADAPTATIONS
 from ppl.step_methods.numba_nuts.kernel import chunk_kernel, kernel_in_disk_cache
 
 __all__ = [
     "NUTS_SAMPLERS",
     "numba_nuts_options",
     "build_numba_logp",
+    "check_kernel_kwargs",
     "run_numba_chain",
     "select_numba_kernel",
 ]
@@ -63,6 +65,34 @@ def numba_nuts_options(steps: list, model) -> dict:
     if unsupported:
         raise SamplingError(f"nuts_sampler='numba' does not support the NUTS options {unsupported}. {hint}")
     return {k: v for k, v in options.items() if k in _SUPPORTED}
+
+
+def check_kernel_kwargs(nuts_sampler_kwargs: dict | None) -> dict:
+    """``sample(nuts_sampler_kwargs=...)`` checked: the kernel's own options, as a dict.
+
+    Raises
+    ------
+    ValueError
+        If a key is not an option of the kernel or ``adaptation`` names no adaptation.
+
+    Examples
+    --------
+    >>> check_kernel_kwargs({"adaptation": "stan"})
+    {'adaptation': 'stan'}
+    """
+    kwargs = dict(nuts_sampler_kwargs or {})
+    unknown = sorted(set(kwargs) - {"adaptation"})
+    if unknown:
+        raise ValueError(
+            f"sample: nuts_sampler_kwargs has {unknown}; the compiled kernel takes 'adaptation' "
+            "(NUTS options such as target_accept go to sample() itself)."
+        )
+    if "adaptation" in kwargs and kwargs["adaptation"] not in ADAPTATIONS:
+        raise ValueError(
+            f"sample: nuts_sampler_kwargs adaptation is {kwargs['adaptation']!r}, expected one "
+            f"of {sorted(ADAPTATIONS)}."
+        )
+    return kwargs
 
 
 def build_numba_logp(step):

@@ -207,7 +207,7 @@ class CategoricalGibbsMetropolis(BlockStep):
 
     def _make(self, fn, dim):
         n_categories = []
-        for v, (_, shape, size, _) in zip(self.value_vars, fn.point_map_info, strict=True):
+        for v, (_, _shape, size, _) in zip(self.value_vars, fn.point_map_info, strict=True):
             k = variable_traits(self.model, v).n_categories
             n_categories.extend([k] * size)
         return self.array_cls(fn, n_categories, **self.options)

@@ -111,3 +111,27 @@ def test_first_compilation_of_the_kernel_is_announced(monkeypatch, capsys):
         assert fn is not None and options is not None
         assert ("compiling the NUTS kernel" in capsys.readouterr().err) == expected
     assert FreshKernel.calls == 3
+
+
+def test_nuts_sampler_kwargs_choose_the_kernel_adaptation():
+    model = conjugate_model()
+    draws = {
+        adaptation: _sample(model, draws=300, tune=300, nuts_sampler_kwargs={"adaptation": adaptation})
+        .posterior["mu"].values
+        for adaptation in ("hybrid", "stan", "gradient")
+    }
+    np.testing.assert_array_equal(
+        draws["hybrid"], _sample(model, draws=300, tune=300).posterior["mu"].values
+    )  # hybrid is the default
+    assert not np.array_equal(draws["hybrid"], draws["stan"])
+    assert not np.array_equal(draws["hybrid"], draws["gradient"])
+    mean, sd = exact_posterior(Y)
+    for adaptation, values in draws.items():
+        assert abs(values.mean() - mean) < 0.3 * sd, adaptation
+    with pytest.raises(ValueError, match=r"nuts_sampler_kwargs has \['max_depth'\]"):
+        _sample(model, nuts_sampler_kwargs={"max_depth": 3})
+    with pytest.raises(ValueError, match="adaptation is 'windowed'"):
+        _sample(model, nuts_sampler_kwargs={"adaptation": "windowed"})
+    with pytest.warns(UserWarning, match="does not run for this model: ignored"):
+        _sample(model, draws=10, tune=10, nuts_sampler="python",
+                nuts_sampler_kwargs={"adaptation": "stan"})

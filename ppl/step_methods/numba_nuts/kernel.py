@@ -69,10 +69,21 @@ SCALAR_FIELDS = (
     "search_pending",
     "n_grad_evals",
     "n_done",
+    "background_count",
 )
-_LOGP, _LOG_EPS, _LOG_EPS_BAR, _MEAN_ERR, _DA_ITER, _MU, _W_COUNT, _SEARCH, _N_GRAD, _N_DONE = range(
-    len(SCALAR_FIELDS)
-)
+(_LOGP, _LOG_EPS, _LOG_EPS_BAR, _MEAN_ERR, _DA_ITER, _MU, _W_COUNT, _SEARCH, _N_GRAD, _N_DONE,
+ _BG_COUNT) = range(len(SCALAR_FIELDS))
+
+#: Metric adaptations (``adapt_mode``). Stan: windowed, regularised variances of the draws.
+#: Gradient: running estimates of sqrt(var(draws) / var(gradients)) set the metric after every
+#: iteration (a foreground estimate, replaced by a background one on a schedule). Hybrid: the
+#: gradient estimates during Stan's initial fast window, then Stan's slow windows.
+ADAPT_STAN, ADAPT_GRADIENT, ADAPT_HYBRID = 0, 1, 2
+#: Rows of the Welford state: (mean, sum of squares) of draws and of gradients, foreground then
+#: background.
+WELFORD_ROWS = 8
+#: Draws a foreground estimate needs before it sets the metric.
+_MIN_FOREGROUND = 3
 
 # Vector fields of a stored (pending left) subtree and of the current subtree.
 _START_P, _START_V, _END_P, _END_V, _PSUM, _PROP_Q, _PROP_G = range(7)
@@ -337,9 +348,71 @@ def _dual_averaging_update(scal, acceptance_rate, target_accept):
     scal[_DA_ITER] = t
 
 
+@njit(**_JIT)
+def _welford_push(welford, row, count, x):
+    """Add ``x`` to the (mean, sum of squares) in rows ``row, row + 1``; ``count`` includes it."""
+    mean = welford[row]
+    m2 = welford[row + 1]
+    for i in range(x.size):
+        delta = x[i] - mean[i]
+        mean[i] += delta / count
+        m2[i] += delta * (x[i] - mean[i])
+
+
+@njit(**_JIT)
+def _adapt_windowed(it, q, inv_mass, welford, scal, window_ends):
+    """Stan's slow windows: regularised variances of the window's draws at its end, then a
+    fresh step-size search."""
+    count = scal[_W_COUNT] + 1.0
+    _welford_push(welford, 0, count, q)
+    scal[_W_COUNT] = count
+    is_end = False
+    for e in range(window_ends.size):
+        if window_ends[e] == it + 1:
+            is_end = True
+    if is_end and count >= 2.0:
+        for i in range(q.size):
+            var = welford[1, i] / (count - 1.0)
+            inv_mass[i] = (count / (count + 5.0)) * var + 1e-3 * 5.0 / (count + 5.0)
+        welford[0:2, :] = 0.0
+        scal[_W_COUNT] = 0.0
+        _dual_averaging_init(scal, math.exp(scal[_LOG_EPS]))
+        scal[_SEARCH] = 1.0
+
+
+@njit(**_JIT)
+def _adapt_running(it, q, grad, inv_mass, welford, scal, switches):
+    """Two running estimates of sqrt(var(draws) / var(gradients)) (exact for a Gaussian with
+    independent coordinates, whatever the number of draws): every draw enters both; the
+    foreground sets the metric after each iteration, and at a switch the background (the more
+    recent draws) becomes the foreground."""
+    fg = scal[_W_COUNT] + 1.0
+    bg = scal[_BG_COUNT] + 1.0
+    _welford_push(welford, 0, fg, q)
+    _welford_push(welford, 2, fg, grad)
+    _welford_push(welford, 4, bg, q)
+    _welford_push(welford, 6, bg, grad)
+    scal[_W_COUNT] = fg
+    scal[_BG_COUNT] = bg
+    if fg >= _MIN_FOREGROUND:
+        for i in range(q.size):
+            var_q = welford[1, i] / (fg - 1.0)
+            var_g = welford[3, i] / (fg - 1.0)
+            value = math.sqrt(var_q / var_g) if var_g > 0.0 else var_q
+            if value > 0.0 and math.isfinite(value):
+                inv_mass[i] = min(max(value, 1e-10), 1e10)
+    for e in range(switches.size):
+        if switches[e] == it + 1:
+            welford[0:4, :] = welford[4:8, :]
+            welford[4:8, :] = 0.0
+            scal[_W_COUNT] = scal[_BG_COUNT]
+            scal[_BG_COUNT] = 0.0
+
+
 def _run_chunk(
-    logp_function, data, rng, start, stop, n_tune, slow_start, window_ends, target_accept, max_treedepth,
-    max_error, q, grad, inv_mass, w_mean, w_m2, scal, draws, stats_f, stats_i,
+    logp_function, data, rng, start, stop, n_tune, adapt_mode, slow_start, adapt_stop, window_ends,
+    target_accept, max_treedepth, max_error, q, grad, inv_mass, welford, scal, draws, stats_f,
+    stats_i,
 ):
     logp_fn = (logp_function, data)
     dim = q.size
@@ -361,7 +434,6 @@ def _run_chunk(
         np.zeros(4),
     )
     w = ws[4]
-    n_ends = window_ends.size
     for it in range(start, stop):
         tuning = it < n_tune
         if tuning:
@@ -383,26 +455,22 @@ def _run_chunk(
         scal[_N_GRAD] += n_steps
         if tuning:
             _dual_averaging_update(scal, accept, target_accept)
-            if n_ends > 0 and slow_start <= it < window_ends[n_ends - 1]:
-                count = scal[_W_COUNT] + 1.0
-                for i in range(dim):
-                    delta = q[i] - w_mean[i]
-                    w_mean[i] += delta / count
-                    w_m2[i] += delta * (q[i] - w_mean[i])
-                scal[_W_COUNT] = count
-                is_end = False
-                for e in range(n_ends):
-                    if window_ends[e] == it + 1:
-                        is_end = True
-                if is_end and count >= 2.0:
-                    for i in range(dim):
-                        var = w_m2[i] / (count - 1.0)
-                        inv_mass[i] = (count / (count + 5.0)) * var + 1e-3 * 5.0 / (count + 5.0)
-                    w_mean[:] = 0.0
-                    w_m2[:] = 0.0
+            if adapt_mode == ADAPT_HYBRID and it < slow_start:
+                _adapt_running(it, q, grad, inv_mass, welford, scal, window_ends)
+                if it + 1 == slow_start:  # Stan's slow windows from here on
+                    welford[:, :] = 0.0
                     scal[_W_COUNT] = 0.0
+                    scal[_BG_COUNT] = 0.0
                     _dual_averaging_init(scal, math.exp(scal[_LOG_EPS]))
                     scal[_SEARCH] = 1.0
+            elif slow_start <= it < adapt_stop:
+                if adapt_mode == ADAPT_GRADIENT:
+                    _adapt_running(it, q, grad, inv_mass, welford, scal, window_ends)
+                    if it + 1 == adapt_stop:  # the metric is final: a fresh step size for it
+                        _dual_averaging_init(scal, math.exp(scal[_LOG_EPS]))
+                        scal[_SEARCH] = 1.0
+                else:
+                    _adapt_windowed(it, q, inv_mass, welford, scal, window_ends)
         draws[it, :] = q
         stats_f[it, 0] = accept
         stats_f[it, 1] = energy
@@ -426,16 +494,17 @@ _CHUNK_SIGNATURE = types.int64(
     types.int64,  # start
     types.int64,  # stop
     types.int64,  # n_tune
-    types.int64,  # slow_start
-    types.int64[::1],  # window_ends
+    types.int64,  # adapt_mode
+    types.int64,  # slow_start: first iteration whose draw adapts the metric
+    types.int64,  # adapt_stop: end of the metric's adaptation
+    types.int64[::1],  # window_ends (Stan) or switch iterations (running estimates)
     types.float64,  # target_accept
     types.int64,  # max_treedepth
     types.float64,  # max_error
     types.float64[::1],  # q
     types.float64[::1],  # grad
     types.float64[::1],  # inv_mass
-    types.float64[::1],  # welford mean
-    types.float64[::1],  # welford m2
+    types.float64[:, ::1],  # Welford state, WELFORD_ROWS rows
     types.float64[::1],  # scalar state
     types.float64[:, ::1],  # draws
     types.float64[:, ::1],  # float stats
