@@ -109,6 +109,16 @@ def reference_check(rows: list[dict]) -> None:
         row["reference_max_z"] = [round(worst, 2), where]
 
 
+def seed_text(settings: dict) -> str:
+    n = settings.get("seeds", 1)
+    if n == 1:
+        return f"seed {settings['seed']}"
+    return (
+        f"seeds {settings['seed']}..{settings['seed'] + n - 1}, each system's run with the median "
+        "ESS/s shown (every seed's ESS/s under the table)"
+    )
+
+
 def markdown(summary: dict) -> str:
     rows = summary["results"]
     s = summary["settings"]
@@ -116,7 +126,7 @@ def markdown(summary: dict) -> str:
         f"# NUTS suite at {summary['git']}",
         "",
         f"{s['chains']} chains x ({s['tune']} warm-up + {s['draws']} draws), chains one after "
-        f"another, seed {s['seed']}{' — QUICK smoke test: the numbers mean nothing' if s['quick'] else ''}. "
+        f"another, {seed_text(s)}{' — QUICK smoke test: the numbers mean nothing' if s['quick'] else ''}. "
         f"Machine: {summary['cpus']} CPUs shared with other work; load average (1/5/15 min) "
         f"{summary['load_start_end'][0]} at the start, {summary['load_start_end'][1]} at the end: "
         "timings are indicative only. Definitions: `benchmarks/README.md`.",
@@ -153,6 +163,13 @@ def markdown(summary: dict) -> str:
                 ratios.append(f"{ours}/{peer} {ratio:.2g}")
         if ratios:
             lines += ["", "ESS/s ratio: " + ", ".join(ratios)]
+        per_seed = [
+            f"{system} " + "/".join(f"{v:.0f}" for v in mrows[system]["ess_per_s_seeds"].values())
+            for system in systems
+            if system in mrows and len(mrows[system].get("ess_per_s_seeds", {})) > 1
+        ]
+        if per_seed:
+            lines += ["", "ESS/s per seed: " + ", ".join(per_seed)]
         lines.append("")
     return "\n".join(lines)
 
@@ -193,6 +210,60 @@ def bar_chart(summary: dict, path: pathlib.Path) -> None:
     plt.close(fig)
 
 
+def run_systems(args, common, results_dir, notes, versions, systems_order, seed) -> list[dict]:
+    """One run of every system with ``common`` arguments; their rows, tagged with ``seed``."""
+    rows = []
+    for system in args.systems:
+        if system == "ppl":
+            for kernel in args.kernels:
+                label = "ppl" if kernel == "python" else f"ppl-{kernel}"
+                if label not in systems_order:
+                    systems_order.append(label)
+                cmd = [
+                    sys.executable,
+                    str(HERE / "compare" / "ppl_runner.py"),
+                    "--kernel",
+                    kernel,
+                    *common,
+                ]
+                data = run_runner(label, cmd, results_dir / f"{label}.tmp", notes)
+                if data:
+                    rows += [{**r, "seed": seed} for r in data["results"]]
+                    versions[label] = data["versions"]
+            continue
+        if system not in systems_order:
+            systems_order.append(system)
+        python = args.venvs / f"bench-{system}" / "bin" / "python"
+        if not python.exists():
+            notes.append(
+                f"{system}: no environment at {python.parent.parent} (run "
+                "benchmarks/compare/install_peers.sh), skipped"
+            )
+            sys.stderr.write(f"== {system}: skipped, {python} missing\n")
+            continue
+        cmd = [str(python), str(HERE / "compare" / PEERS[system]), *common]
+        data = run_runner(system, cmd, results_dir / f"{system}.tmp", notes)
+        if data:
+            rows += [{**r, "seed": seed} for r in data["results"]]
+            versions[system] = data["versions"]
+    return rows
+
+
+def median_of_seeds(rows: list[dict]) -> list[dict]:
+    """One row per (model, system): the run with the median ESS/s (the lower middle one for an
+    even count), with every seed's ESS/s in ``ess_per_s_seeds``."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["model"], row["system"]), []).append(row)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda r: r["ess_per_s"])
+        row = dict(group[(len(group) - 1) // 2])
+        row["ess_per_s_seeds"] = {str(r["seed"]): r["ess_per_s"] for r in group}
+        out.append(row)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=MODELS, choices=MODELS)
@@ -208,6 +279,12 @@ def main() -> None:
     parser.add_argument("--tune", type=int, default=None)
     parser.add_argument("--chains", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20251122)
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="run every system with seeds seed, seed+1, ...; report the median-ESS/s run",
+    )
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--venvs", type=pathlib.Path, default=pathlib.Path("/tmp"))
     parser.add_argument("--merge", nargs="*", default=[], help="earlier suite JSONs to merge")
@@ -233,37 +310,10 @@ def main() -> None:
     sha = git_sha()
     notes, rows, versions, systems_order = [], [], {}, []
     load_start = load()
-    for system in args.systems:
-        if system == "ppl":
-            for kernel in args.kernels:
-                label = "ppl" if kernel == "python" else f"ppl-{kernel}"
-                systems_order.append(label)
-                cmd = [
-                    sys.executable,
-                    str(HERE / "compare" / "ppl_runner.py"),
-                    "--kernel",
-                    kernel,
-                    *common,
-                ]
-                data = run_runner(label, cmd, results_dir / f"{label}.tmp", notes)
-                if data:
-                    rows += data["results"]
-                    versions[label] = data["versions"]
-            continue
-        systems_order.append(system)
-        python = args.venvs / f"bench-{system}" / "bin" / "python"
-        if not python.exists():
-            notes.append(
-                f"{system}: no environment at {python.parent.parent} (run "
-                "benchmarks/compare/install_peers.sh), skipped"
-            )
-            sys.stderr.write(f"== {system}: skipped, {python} missing\n")
-            continue
-        cmd = [str(python), str(HERE / "compare" / PEERS[system]), *common]
-        data = run_runner(system, cmd, results_dir / f"{system}.tmp", notes)
-        if data:
-            rows += data["results"]
-            versions[system] = data["versions"]
+    for seed in range(args.seed, args.seed + args.seeds):
+        common[common.index("--seed") + 1] = str(seed)
+        rows += run_systems(args, common, results_dir, notes, versions, systems_order, seed)
+    rows = median_of_seeds(rows)
     for path in args.merge:
         old = json.loads(pathlib.Path(path).read_text())
         have = {r["system"] for r in rows}
@@ -303,6 +353,7 @@ def main() -> None:
             "tune": tune,
             "chains": args.chains,
             "seed": args.seed,
+            "seeds": args.seeds,
             "repeats": args.repeats,
             "quick": args.quick,
             "cores": 1,
