@@ -26,7 +26,7 @@ from models import eight_schools_noncentered, linear_regression  # noqa: E402
 import ppl  # noqa: E402
 from ppl.compiled.numba_fn import numba_logp_dlogp  # noqa: E402
 from ppl.step_methods.numba_nuts import LOGP_DLOGP_TYPE, sample_nuts_numba  # noqa: E402
-from ppl.step_methods.numba_nuts.kernel import chunk_kernel  # noqa: E402
+from ppl.step_methods.numba_nuts.build import chunk_kernel  # noqa: E402
 
 
 @numba.njit(numba.float64(LOGP_DLOGP_TYPE, numba.int64, numba.float64[:, ::1], numba.int64))

@@ -20,8 +20,8 @@ from ppl.exceptions import SamplingError
 from ppl.sampling.steps import NUTS
 from ppl.step_methods.driver import ArraySampleResult
 from ppl.step_methods.numba_nuts import sample_nuts_numba
+from ppl.step_methods.numba_nuts.build import chunk_kernel, kernel_in_disk_cache
 from ppl.step_methods.numba_nuts.driver import ADAPTATIONS
-from ppl.step_methods.numba_nuts.kernel import chunk_kernel, kernel_in_disk_cache
 
 __all__ = [
     "NUTS_SAMPLERS",

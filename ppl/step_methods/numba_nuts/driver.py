@@ -12,6 +12,7 @@ from numba.core.registry import CPUDispatcher
 
 from ppl.exceptions import ParameterValueError, SamplingError, ShapeError
 from ppl.step_methods.hmc.adaptation import build_warmup_schedule
+from ppl.step_methods.numba_nuts.build import chunk_kernel
 from ppl.step_methods.numba_nuts.kernel import (
     ADAPT_GRADIENT,
     ADAPT_HYBRID,
@@ -21,7 +22,6 @@ from ppl.step_methods.numba_nuts.kernel import (
     LOGP_DLOGP_SIGNATURE,
     SCALAR_FIELDS,
     WELFORD_ROWS,
-    chunk_kernel,
 )
 
 __all__ = ["NumbaNUTSResult", "sample_nuts_numba"]
@@ -77,6 +77,7 @@ ADAPTATIONS = {
 }
 DEFAULT_ADAPTATION = "hybrid"
 HYBRID_SWITCH = 10
+HYBRID_MIN_WINDOW = 50
 
 
 def running_schedule(
@@ -199,7 +200,8 @@ def sample_nuts_numba(
           50 final iterations for the step size alone);
         - ``"hybrid"``: the same windows, but during the first 75 iterations the metric
           follows running estimates of ``sqrt(var(x) / var(grad))`` updated every iteration,
-          so a badly scaled start does not cost 75 long trajectories;
+          so a badly scaled start does not cost 75 long trajectories (with fewer than 150
+          warm-up iterations, whose first window is shorter than 50, it is ``"stan"``);
         - ``"gradient"``: those running estimates throughout (replaced by fresher ones every
           10 iterations in the first 30% of the warm-up, every 80 later), the last 15% for
           the step size alone: exact for independent Gaussian coordinates, but less
@@ -301,7 +303,12 @@ def sample_nuts_numba(
         slow_start = schedule.slow_start
         window_ends = np.asarray(schedule.slow_window_ends, dtype=np.int64)
         adapt_stop = int(window_ends[-1]) if window_ends.size else 0
-        if adapt_mode != ADAPT_STAN and window_ends.size:
+        if adapt_mode == ADAPT_HYBRID and slow_start < HYBRID_MIN_WINDOW:
+            # A short warm-up has a short first window (15% of it): estimates from a handful of
+            # draws far from the typical set trapped mixture chains in minor modes (4 of 60
+            # chains with 100 warm-up iterations, none with Stan's windows).
+            adapt_mode = ADAPT_STAN
+        if adapt_mode == ADAPT_HYBRID:
             early = np.arange(HYBRID_SWITCH, slow_start, HYBRID_SWITCH, dtype=np.int64)
             window_ends = np.concatenate([early, window_ends])
     else:

@@ -10,7 +10,7 @@ Welford variances regularised as Stan does, a step-size search after every new m
 Subtrees are built iteratively: leaf ``k`` of a subtree of depth ``d`` is merged with the
 pending left halves stored at the levels given by the trailing one-bits of ``k``, in the same
 order the recursive reference builds them, so the same checks and random draws happen at the
-same points. All buffers are preallocated once per call of :func:`run_chunk`.
+same points. All buffers are preallocated once per call of :func:`run_chunk`; :mod:`.build` compiles it.
 
 The log-density is a first-class function ``logp_dlogp(x, grad_out, data) -> logp`` (see
 :data:`LOGP_DLOGP_SIGNATURE`) passed with its ``data`` argument, an integer the kernel hands to
@@ -19,14 +19,10 @@ data need no new compilation): the kernel is compiled once, with an explicit sig
 cached on disk, whatever the model.
 """
 
-import functools
 import math
-import os
-import warnings
 
 import numpy as np
 from numba import njit, types
-from numba.core.errors import NumbaExperimentalFeatureWarning
 
 __all__ = [
     "FLOAT_STATS",
@@ -34,8 +30,6 @@ __all__ = [
     "LOGP_DLOGP_SIGNATURE",
     "LOGP_DLOGP_TYPE",
     "SCALAR_FIELDS",
-    "chunk_kernel",
-    "kernel_in_disk_cache",
 ]
 
 #: ``logp_dlogp(x: float64[::1], grad_out: float64[::1], data: int64) -> float64``; writes the
@@ -409,7 +403,7 @@ def _adapt_running(it, q, grad, inv_mass, welford, scal, switches):
             scal[_BG_COUNT] = 0.0
 
 
-def _run_chunk(
+def run_chunk(
     logp_function, data, rng, start, stop, n_tune, adapt_mode, slow_start, adapt_stop, window_ends,
     target_accept, max_treedepth, max_error, q, grad, inv_mass, welford, scal, draws, stats_f,
     stats_i,
@@ -485,58 +479,3 @@ def _run_chunk(
         stats_i[it, 3] = 1 if depth >= max_treedepth else 0
         scal[_N_DONE] = it + 1
     return stop
-
-
-_CHUNK_SIGNATURE = types.int64(
-    LOGP_DLOGP_TYPE,
-    types.int64,  # data argument of the log-density
-    types.NumPyRandomGeneratorType("NumPyRandomGeneratorType"),
-    types.int64,  # start
-    types.int64,  # stop
-    types.int64,  # n_tune
-    types.int64,  # adapt_mode
-    types.int64,  # slow_start: first iteration whose draw adapts the metric
-    types.int64,  # adapt_stop: end of the metric's adaptation
-    types.int64[::1],  # window_ends (Stan) or switch iterations (running estimates)
-    types.float64,  # target_accept
-    types.int64,  # max_treedepth
-    types.float64,  # max_error
-    types.float64[::1],  # q
-    types.float64[::1],  # grad
-    types.float64[::1],  # inv_mass
-    types.float64[:, ::1],  # Welford state, WELFORD_ROWS rows
-    types.float64[::1],  # scalar state
-    types.float64[:, ::1],  # draws
-    types.float64[:, ::1],  # float stats
-    types.int64[:, ::1],  # int stats
-)
-
-
-def kernel_in_disk_cache() -> bool:
-    """Whether Numba's on-disk cache holds a compiled kernel (so :func:`chunk_kernel` loads it in
-    a fraction of a second instead of compiling for 15-40 s). A heuristic on Numba's cache index;
-    True when it cannot tell."""
-    try:
-        index = njit(**_JIT)(_run_chunk)._cache._cache_file._index_path
-    except AttributeError:  # Numba's private layout changed: assume cached, say nothing
-        return True
-    return os.path.exists(index)
-
-
-@functools.cache
-def chunk_kernel():
-    """Return the compiled warm-up + sampling loop (compiled, or loaded from cache, once).
-
-    Returns
-    -------
-    numba.core.registry.CPUDispatcher
-        ``run_chunk(logp_dlogp, data, rng, start, stop, n_tune, slow_start, window_ends, target_accept,
-        max_treedepth, max_energy_error, q, grad, inv_mass, welford_mean, welford_m2, scalars,
-        draws, float_stats, int_stats)`` runs iterations ``start <= i < stop`` in place and
-        returns ``stop``; ``scalars[SCALAR_FIELDS.index("n_done")]`` counts finished ones.
-    """
-    with warnings.catch_warnings():
-        # Passing (function, data) pairs between the kernel's functions is Numba's first-class
-        # function type, which Numba still calls experimental (it is tested here).
-        warnings.simplefilter("ignore", NumbaExperimentalFeatureWarning)
-        return njit(_CHUNK_SIGNATURE, **_JIT)(_run_chunk)
