@@ -59,10 +59,13 @@ def chunk_kernel():
     Returns
     -------
     numba.core.registry.CPUDispatcher
-        ``run_chunk(logp_dlogp, data, rng, start, stop, n_tune, slow_start, window_ends, target_accept,
-        max_treedepth, max_energy_error, q, grad, inv_mass, welford_mean, welford_m2, scalars,
-        draws, float_stats, int_stats)`` runs iterations ``start <= i < stop`` in place and
-        returns ``stop``; ``scalars[SCALAR_FIELDS.index("n_done")]`` counts finished ones.
+        ``run_chunk(logp_dlogp, data, rng, start, stop, n_tune, adapt_mode, slow_start,
+        adapt_stop, window_ends, target_accept, max_treedepth, max_energy_error, q, grad,
+        inv_mass, welford, scalars, draws, float_stats, int_stats)`` runs iterations
+        ``start <= i < stop`` in place and returns ``stop``;
+        ``scalars[SCALAR_FIELDS.index("n_done")]`` counts finished ones. ``adapt_mode`` is one
+        of ``ADAPT_STAN``, ``ADAPT_GRADIENT``, ``ADAPT_HYBRID`` (see the kernel module);
+        ``welford`` has ``WELFORD_ROWS`` rows of the chain's dimension.
     """
     with warnings.catch_warnings():
         # Passing (function, data) pairs between the kernel's functions is Numba's first-class

@@ -1,4 +1,4 @@
-"""NUTS and its Stan-style warm-up compiled with Numba, calling a Numba log-density directly.
+"""NUTS and its warm-up compiled with Numba, calling a Numba log-density directly.
 
 The algorithm is the one of :mod:`ppl.step_methods.hmc.nuts` (multinomial sampling inside
 subtrees, biased progressive sampling between the trajectory and a new subtree, generalized
@@ -6,11 +6,14 @@ U-turn criterion with the two extra checks across the merge point, divergence wh
 error exceeds ``max_energy_error`` or the density fails) and of
 :mod:`ppl.step_methods.hmc.adaptation` (dual averaging, windowed diagonal mass matrix with
 Welford variances regularised as Stan does, a step-size search after every new mass matrix).
+The metric can also follow running estimates of ``sqrt(var(x) / var(grad))``, during Stan's
+first window (``ADAPT_HYBRID``, the driver's default) or the whole warm-up (``ADAPT_GRADIENT``).
 
 Subtrees are built iteratively: leaf ``k`` of a subtree of depth ``d`` is merged with the
 pending left halves stored at the levels given by the trailing one-bits of ``k``, in the same
 order the recursive reference builds them, so the same checks and random draws happen at the
-same points. All buffers are preallocated once per call of :func:`run_chunk`; :mod:`.build` compiles it.
+same points. All buffers are preallocated once per call of :func:`run_chunk`, which
+:mod:`ppl.step_methods.numba_nuts.build` compiles.
 
 The log-density is a first-class function ``logp_dlogp(x, grad_out, data) -> logp`` (see
 :data:`LOGP_DLOGP_SIGNATURE`) passed with its ``data`` argument, an integer the kernel hands to
