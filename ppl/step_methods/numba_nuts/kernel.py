@@ -91,6 +91,10 @@ _LOGW, _PROP_LOGP, _PROP_ENERGY = range(3)
 _T_STEPS, _T_ACCEPT, _T_DIVERGING, _T_WORST = range(4)
 
 _JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
+# The O(dim) reductions of every leapfrog step and U-turn check may be reassociated, so LLVM
+# splits them over several accumulators (vector lanes) instead of one latency-bound chain. No
+# flag that assumes finite values: divergences are detected by non-finite energies.
+_JIT_SUMS = {**_JIT, "fastmath": {"reassoc", "contract", "nsz"}}
 
 
 @njit(**_JIT)
@@ -100,7 +104,7 @@ def _log_add_exp(a, b):
     return b + math.log1p(math.exp(a - b))
 
 
-@njit(**_JIT)
+@njit(**_JIT_SUMS)
 def _dot(a, b):
     s = 0.0
     for i in range(a.size):
@@ -113,7 +117,7 @@ def _turning(v_minus, v_plus, p_sum):
     return _dot(v_plus, p_sum) <= 0.0 or _dot(v_minus, p_sum) <= 0.0
 
 
-@njit(**_JIT)
+@njit(**_JIT_SUMS)
 def _turning_sum(v_minus, v_plus, a, b):
     # _turning(v_minus, v_plus, a + b) without allocating.
     s_plus = 0.0
@@ -125,7 +129,7 @@ def _turning_sum(v_minus, v_plus, a, b):
     return s_plus <= 0.0 or s_minus <= 0.0
 
 
-@njit(**_JIT)
+@njit(**_JIT_SUMS)
 def _leapfrog(logp_fn, q, p, g, v, inv_mass, eps):
     """One leapfrog step in place on (q, p, g, v); returns (logp, kinetic energy, ok).
 
