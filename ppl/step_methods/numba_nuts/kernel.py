@@ -91,9 +91,8 @@ _LOGW, _PROP_LOGP, _PROP_ENERGY = range(3)
 _T_STEPS, _T_ACCEPT, _T_DIVERGING, _T_WORST = range(4)
 
 _JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
-# The O(dim) reductions of every leapfrog step and U-turn check may be reassociated, so LLVM
-# splits them over several accumulators (vector lanes) instead of one latency-bound chain. No
-# flag that assumes finite values: divergences are detected by non-finite energies.
+# O(dim) sums may be reassociated (LLVM splits them over vector lanes instead of one latency-
+# bound chain); no flag assumes finite values: divergences are non-finite energies.
 _JIT_SUMS = {**_JIT, "fastmath": {"reassoc", "contract", "nsz"}}
 
 
@@ -153,12 +152,16 @@ def _leapfrog(logp_fn, q, p, g, v, inv_mass, eps):
 @njit(**_JIT)
 def _build_subtree(
     logp_fn, rng, depth, eps, w_q, w_p, w_g, w_v, w_scal, inv_mass, energy0, max_error,
-    stored_vec, stored_scal, cur_vec, cur_scal, traj,
+    pool_vec, pool_scal, pending, free, traj,
 ):
-    """Integrate ``2**depth`` steps from the working state; False if the subtree is invalid.
-
-    On success the subtree is in ``cur_vec``/``cur_scal`` and the working state holds its end.
+    """Integrate ``2**depth`` steps from the working state; -1 if the subtree is invalid.
+    Subtrees live in slots of ``pool_vec``/``pool_scal`` (``pending[level]``: the left half
+    waiting at that level; ``free``: a stack of unused slots), so storing one copies nothing.
+    Returns the finished subtree's slot; the working state holds its end.
     """
+    n_free = free.size
+    for i in range(n_free):
+        free[i] = i
     for k in range(1 << depth):
         traj[_T_STEPS] += 1.0
         logp, kinetic, ok = _leapfrog(logp_fn, w_q, w_p, w_g, w_v, inv_mass, eps)
@@ -166,7 +169,7 @@ def _build_subtree(
         if not ok:
             traj[_T_DIVERGING] = 1.0
             traj[_T_WORST] = math.inf
-            return False
+            return -1
         energy = kinetic - logp
         error = energy - energy0
         if error != error:
@@ -175,8 +178,12 @@ def _build_subtree(
             traj[_T_WORST] = error
         if error > max_error:
             traj[_T_DIVERGING] = 1.0
-            return False
+            return -1
         traj[_T_ACCEPT] += 1.0 if error <= 0.0 else math.exp(-error)
+        n_free -= 1
+        cur = free[n_free]
+        cur_vec = pool_vec[cur]
+        cur_scal = pool_scal[cur]
         cur_vec[_START_P, :] = w_p
         cur_vec[_START_V, :] = w_v
         cur_vec[_END_P, :] = w_p
@@ -191,15 +198,15 @@ def _build_subtree(
         level = 0
         while (k >> level) & 1:
             # Merge the pending left half at this level (first) with the current one (second).
-            first = stored_vec[level]
-            first_scal = stored_scal[level]
+            first = pool_vec[pending[level]]
+            first_scal = pool_scal[pending[level]]
             if _turning_sum(first[_START_V], cur_vec[_END_V], first[_PSUM], cur_vec[_PSUM]):
-                return False
+                return -1
             if level >= 1 and (
                 _turning_sum(first[_START_V], cur_vec[_START_V], first[_PSUM], cur_vec[_START_P])
                 or _turning_sum(first[_END_V], cur_vec[_END_V], cur_vec[_PSUM], first[_END_P])
             ):
-                return False
+                return -1
             log_weight = _log_add_exp(first_scal[_LOGW], cur_scal[_LOGW])
             if not rng.random() < math.exp(cur_scal[_LOGW] - log_weight):
                 cur_vec[_PROP_Q, :] = first[_PROP_Q]
@@ -210,11 +217,14 @@ def _build_subtree(
             cur_vec[_START_P, :] = first[_START_P]
             cur_vec[_START_V, :] = first[_START_V]
             cur_scal[_LOGW] = log_weight
+            free[n_free] = pending[level]  # the left half's slot is free again
+            n_free += 1
             level += 1
         if level < depth:
-            stored_vec[level, :, :] = cur_vec
-            stored_scal[level, :] = cur_scal
-    return True
+            pending[level] = cur
+        else:
+            return cur
+    return -1
 
 
 @njit(**_JIT)
@@ -223,7 +233,7 @@ def _transition(logp_fn, rng, q, grad, scal, inv_mass, eps, max_treedepth, max_e
 
     Returns (acceptance_rate, energy, energy_error, max_energy_error, n_steps, depth, diverging).
     """
-    (left, right, left_scal, right_scal, w, w_scal, stored_vec, stored_scal, cur_vec, cur_scal,
+    (left, right, left_scal, right_scal, w, w_scal, pool_vec, pool_scal, pending, free,
      psum, prop_q, prop_g, traj) = ws
     dim = q.size
     logp0 = scal[_LOGP]
@@ -255,12 +265,14 @@ def _transition(logp_fn, rng, q, grad, scal, inv_mass, eps, max_treedepth, max_e
         else:
             outer, far, outer_scal = left, right, left_scal
         w[:, :] = outer
-        valid = _build_subtree(
+        slot = _build_subtree(
             logp_fn, rng, depth, eps if forward else -eps, w[0], w[1], w[2], w[3], w_scal,
-            inv_mass, energy0, max_error, stored_vec, stored_scal, cur_vec, cur_scal, traj,
+            inv_mass, energy0, max_error, pool_vec, pool_scal, pending, free, traj,
         )
-        if not valid:
+        if slot < 0:
             break
+        cur_vec = pool_vec[slot]
+        cur_scal = pool_scal[slot]
         sub_logw = cur_scal[_LOGW]
         if sub_logw > log_weight or rng.random() < math.exp(sub_logw - log_weight):
             prop_q[:] = cur_vec[_PROP_Q]
@@ -425,10 +437,10 @@ def run_chunk(
         np.zeros(1),
         np.empty((4, dim)),  # working state
         np.zeros(1),
-        np.empty((levels, _N_VEC, dim)),
-        np.empty((levels, 3)),
-        np.empty((_N_VEC, dim)),
-        np.empty(3),
+        np.empty((levels + 1, _N_VEC, dim)),  # subtree slots
+        np.empty((levels + 1, 3)),
+        np.zeros(levels, dtype=np.int64),  # pending slots per level
+        np.zeros(levels + 1, dtype=np.int64),  # free slots
         np.empty(dim),
         np.empty(dim),
         np.empty(dim),
