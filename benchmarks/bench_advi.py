@@ -19,7 +19,6 @@ import argparse
 import json
 import pathlib
 import platform
-import subprocess
 import sys
 import time
 
@@ -29,6 +28,7 @@ import ppl
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from models import logistic_regression  # noqa: E402
+from provenance import git_sha, results_path  # noqa: E402
 
 METHODS = {
     "advi": (ppl.ADVI, {}, True),
@@ -85,9 +85,8 @@ def main() -> None:
             f"{r['max_mean_error_in_sd']:>13.3f} {r['sd_ratio_min']:>6.2f}-{r['sd_ratio_max']:<6.2f}"
         )
     sys.stdout.write("\n".join(lines) + "\n")
-    sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    out = args.out or pathlib.Path(__file__).parent / "results" / f"advi_{sha or 'nogit'}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    sha = git_sha()
+    out = results_path("advi", args.out)
     out.write_text(json.dumps({"git": sha, "machine": platform.machine(),
                                "python": platform.python_version(), "results": rows}, indent=2) + "\n")
     sys.stdout.write(f"wrote {out}\n")

@@ -38,7 +38,6 @@ import json
 import os
 import pathlib
 import platform
-import subprocess
 import sys
 import time
 
@@ -54,6 +53,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_nuts import _sample_timed  # noqa: E402
 from nuts_metrics import finish_row, load, spread, time_calls_at  # noqa: E402
+from provenance import git_sha, results_path  # noqa: E402
 
 import ppl  # noqa: E402
 
@@ -312,10 +312,8 @@ def main() -> None:
                      f"{r['overhead_us_per_grad']:7.1f} {r['compile_s']:7.2f}")
     sys.stdout.write("\n".join(lines) + "\n")
 
-    sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                         text=True).stdout.strip()
-    out = args.out or HERE / "results" / f"blackbox_{sha or 'nogit'}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    sha = git_sha()
+    out = results_path("blackbox", args.out)
     out.write_text(json.dumps({
         "git": sha, "machine": platform.machine(), "cpus": os.cpu_count(),
         "python": platform.python_version(),

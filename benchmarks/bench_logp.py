@@ -12,7 +12,6 @@ import argparse
 import json
 import pathlib
 import platform
-import subprocess
 import sys
 import time
 
@@ -20,6 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from models import MODELS  # noqa: E402
+from provenance import git_sha, results_path  # noqa: E402
 
 import ppl  # noqa: E402
 
@@ -67,8 +67,8 @@ def main() -> None:
         for r in rows
     ]
     sys.stdout.write("\n".join(lines) + "\n")
-    sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    out = args.out or pathlib.Path(__file__).parent / "results" / f"logp_{sha or 'nogit'}.json"
+    sha = git_sha()
+    out = results_path("logp", args.out)
     out.write_text(
         json.dumps(
             {"git": sha, "machine": platform.machine(), "python": platform.python_version(),

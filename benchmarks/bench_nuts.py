@@ -38,6 +38,7 @@ from nuts_metrics import (  # noqa: E402
     time_calls,
     time_calls_at,
 )
+from provenance import git_sha, results_path  # noqa: E402
 
 import ppl  # noqa: E402
 import ppl.sampling.mcmc as mcmc  # noqa: E402
@@ -269,10 +270,8 @@ def main() -> None:
             f"{line['model']:30s} {line['a']} vs {line['b']}: max |z| of posterior "
             f"means {line['max_z']} at {line['at']}\n"
         )
-    sha = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
-    ).stdout.strip()
-    out = args.out or HERE / "results" / f"nuts_{sha or 'nogit'}.json"
+    sha = git_sha()
+    out = results_path("nuts", args.out)
     import arviz
     import pytensor
 

@@ -16,11 +16,11 @@ import argparse
 import json
 import pathlib
 import platform
-import subprocess
 import sys
 import time
 
 import numpy as np
+from provenance import git_sha, results_path  # noqa: E402
 
 import ppl
 
@@ -90,9 +90,8 @@ def main() -> None:
     lines += [f"{name:<26} {total:>9.2f} {total / len(data):>10.3f}" for name, total in rows]
     lines.append(f"speed-up (rebuild / set_data): {ratio:.2f}x")
     sys.stdout.write("\n".join(lines) + "\n")
-    sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    out = args.out or pathlib.Path(__file__).parent / "results" / f"refit_{sha or 'nogit'}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    sha = git_sha()
+    out = results_path("refit", args.out)
     out.write_text(
         json.dumps(
             {"git": sha, "machine": platform.machine(), "python": platform.python_version(),

@@ -31,6 +31,7 @@ import numpy as np
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from provenance import git_sha, results_path  # noqa: E402
 
 N = 5000
 
@@ -174,10 +175,8 @@ def main() -> None:
     before, after = without_vm["logistic_regression_us"], with_vm["logistic_regression_us"]
     lines.append(f"{'logistic regression logp+grad':36s} {before:9.2f} {after:10.2f}")
     sys.stdout.write("\n".join(lines) + "\n")
-    sha = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
-    ).stdout.strip()
-    out = args.out or HERE / "results" / f"vecmath_{sha or 'nogit'}.json"
+    sha = git_sha()
+    out = results_path("vecmath", args.out)
     summary = {
         "git": sha,
         "machine": platform.machine(),

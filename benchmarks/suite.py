@@ -33,6 +33,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from model_data import REFERENCE, posteriordb  # noqa: E402
 from nuts_metrics import load  # noqa: E402
+from provenance import git_sha  # noqa: E402
 
 MODELS = [
     "eight_schools_noncentered",
@@ -63,13 +64,6 @@ COLUMNS = [
     ("overhead_us_per_grad", "overhead µs/grad", ".1f"),
     ("divergences", "divergences", "d"),
 ]
-
-
-def git_sha() -> str:
-    out = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
-    )
-    return out.stdout.strip() or "nogit"
 
 
 def run_runner(label: str, cmd: list[str], out: pathlib.Path, notes: list[str]) -> dict | None:
