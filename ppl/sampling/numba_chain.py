@@ -16,12 +16,12 @@ from numba.core.errors import NumbaError
 
 from ppl.blackbox.op import blackbox_ops
 from ppl.compiled.numba_fn import numba_logp_dlogp
-from ppl.exceptions import SamplingError
+from ppl.exceptions import ParameterValueError, SamplingError
 from ppl.sampling.steps import NUTS
 from ppl.step_methods.driver import ArraySampleResult
 from ppl.step_methods.numba_nuts import sample_nuts_numba
 from ppl.step_methods.numba_nuts.build import chunk_kernel, kernel_in_disk_cache
-from ppl.step_methods.numba_nuts.driver import ADAPTATIONS
+from ppl.step_methods.numba_nuts.driver import warmup_layout
 
 __all__ = [
     "NUTS_SAMPLERS",
@@ -87,11 +87,11 @@ def check_kernel_kwargs(nuts_sampler_kwargs: dict | None) -> dict:
             f"sample: nuts_sampler_kwargs has {unknown}; the compiled kernel takes 'adaptation' "
             "(NUTS options such as target_accept go to sample() itself)."
         )
-    if "adaptation" in kwargs and kwargs["adaptation"] not in ADAPTATIONS:
-        raise ValueError(
-            f"sample: nuts_sampler_kwargs adaptation is {kwargs['adaptation']!r}, expected one "
-            f"of {sorted(ADAPTATIONS)}."
-        )
+    if "adaptation" in kwargs:
+        try:
+            warmup_layout(kwargs["adaptation"], 0)
+        except ParameterValueError as err:
+            raise ParameterValueError(f"sample: nuts_sampler_kwargs {err}") from None
     return kwargs
 
 

@@ -112,6 +112,47 @@ def running_schedule(
     return 0, adapt_stop, np.asarray(switches, dtype=np.int64)
 
 
+def warmup_layout(adaptation: str | None, n_tune: int) -> tuple[int, int, int, np.ndarray]:
+    """The kernel's warm-up arguments ``(adapt_mode, slow_start, adapt_stop, window_ends)``.
+
+    ``window_ends`` holds Stan's window ends, preceded for ``"hybrid"`` by the switches of
+    the running estimates in the first window, or for ``"gradient"`` only those switches.
+
+    Raises
+    ------
+    ParameterValueError
+        If ``adaptation`` is not a key of :data:`ADAPTATIONS` (or None: the default).
+
+    Examples
+    --------
+    >>> mode, start, stop, ends = warmup_layout("hybrid", 1000)
+    >>> mode == ADAPT_HYBRID, start, stop, ends.tolist()
+    (True, 75, 950, [10, 20, 30, 40, 50, 60, 70, 100, 150, 250, 450, 950])
+    >>> warmup_layout("hybrid", 100)[0] == ADAPT_STAN  # first window of 15: Stan's
+    True
+    """
+    adaptation = DEFAULT_ADAPTATION if adaptation is None else adaptation
+    if adaptation not in ADAPTATIONS:
+        raise ParameterValueError(
+            f"adaptation is {adaptation!r}, expected one of {sorted(ADAPTATIONS)}."
+        )
+    adapt_mode = ADAPTATIONS[adaptation]
+    if adapt_mode == ADAPT_GRADIENT:
+        return (adapt_mode, *running_schedule(n_tune))
+    schedule = build_warmup_schedule(n_tune)
+    window_ends = np.asarray(schedule.slow_window_ends, dtype=np.int64)
+    adapt_stop = int(window_ends[-1]) if window_ends.size else 0
+    if adapt_mode == ADAPT_HYBRID and schedule.slow_start < HYBRID_MIN_WINDOW:
+        # A short warm-up has a short first window (15% of it): estimates from a handful of
+        # draws far from the typical set trapped mixture chains in minor modes (4 of 60 chains
+        # with 100 warm-up iterations, none with Stan's windows).
+        adapt_mode = ADAPT_STAN
+    if adapt_mode == ADAPT_HYBRID:
+        early = np.arange(HYBRID_SWITCH, schedule.slow_start, HYBRID_SWITCH, dtype=np.int64)
+        window_ends = np.concatenate([early, window_ends])
+    return adapt_mode, schedule.slow_start, adapt_stop, window_ends
+
+
 def _as_logp_function(logp_dlogp):
     """The three-argument ``logp_dlogp(x, grad_out, data)`` the kernel calls: the function
     itself, or for a two-argument ``logp_dlogp(x, grad_out)`` a compiled adapter."""
@@ -292,27 +333,10 @@ def sample_nuts_numba(
         # spends its first window at the maximum tree depth.
         inv = np.clip(1.0 / np.maximum(np.abs(grad), 1e-300), 1e-4, 1e4)
 
-    adaptation = DEFAULT_ADAPTATION if adaptation is None else adaptation
-    if adaptation not in ADAPTATIONS:
-        raise ParameterValueError(
-            f"sample_nuts_numba: adaptation is {adaptation!r}, expected one of {sorted(ADAPTATIONS)}."
-        )
-    adapt_mode = ADAPTATIONS[adaptation]
-    if adapt_mode in (ADAPT_STAN, ADAPT_HYBRID):
-        schedule = build_warmup_schedule(tune)
-        slow_start = schedule.slow_start
-        window_ends = np.asarray(schedule.slow_window_ends, dtype=np.int64)
-        adapt_stop = int(window_ends[-1]) if window_ends.size else 0
-        if adapt_mode == ADAPT_HYBRID and slow_start < HYBRID_MIN_WINDOW:
-            # A short warm-up has a short first window (15% of it): estimates from a handful of
-            # draws far from the typical set trapped mixture chains in minor modes (4 of 60
-            # chains with 100 warm-up iterations, none with Stan's windows).
-            adapt_mode = ADAPT_STAN
-        if adapt_mode == ADAPT_HYBRID:
-            early = np.arange(HYBRID_SWITCH, slow_start, HYBRID_SWITCH, dtype=np.int64)
-            window_ends = np.concatenate([early, window_ends])
-    else:
-        slow_start, adapt_stop, window_ends = running_schedule(tune)
+    try:
+        adapt_mode, slow_start, adapt_stop, window_ends = warmup_layout(adaptation, tune)
+    except ParameterValueError as err:
+        raise ParameterValueError(f"sample_nuts_numba: {err}") from None
     scal = np.zeros(len(SCALAR_FIELDS))
     index = {name: i for i, name in enumerate(SCALAR_FIELDS)}
     scal[index["logp"]] = logp
