@@ -19,19 +19,19 @@ makes :func:`install` a no-op.
 """
 
 import hashlib
-import os
+from functools import partial
 
 from numba import types
 from numba.extending import overload
 from numpy.lib.stride_tricks import as_strided
 from pytensor.link.numba.dispatch import basic as numba_basic
-from pytensor.link.numba.dispatch.basic import numba_funcify, numba_funcify_and_cache_key
 from pytensor.tensor.elemwise import DimShuffle
+
+from ppl.compiled.numba_override import NumbaOverride
 
 __all__ = ["install", "is_installed", "uninstall"]
 
 _VERSION = 1
-_previous: dict[str, object] = {}
 
 
 def _reshape_view(x, shape, strides):
@@ -67,10 +67,10 @@ def _only_adds_or_drops_dims(op: DimShuffle) -> bool:
     return kept == sorted(kept) and op.input_ndim > 0 and len(op.new_order) > 0
 
 
-def _funcify_dimshuffle(op, node=None, **kwargs):
+def _funcify_dimshuffle(previous, op, node=None, **kwargs):
     transpose = _is_transpose(op)
     if not (transpose or _only_adds_or_drops_dims(op)):
-        return _previous["and_cache_key"](op, node=node, **kwargs)
+        return previous(op, node=node, **kwargs)
     view = _transpose_view if transpose else _reshape_view
     new_order = tuple(-1 if o == "x" else o for o in op.new_order)
     drop = tuple(op.drop)
@@ -99,38 +99,28 @@ def _funcify_dimshuffle(op, node=None, **kwargs):
     return dimshuffle, hashlib.sha256(text.encode()).hexdigest()
 
 
-def _legacy_funcify_dimshuffle(op, node=None, **kwargs):
-    return _funcify_dimshuffle(op, node=node, **kwargs)[0]
+_OVERRIDE = NumbaOverride(
+    "PPL_NUMBA_LAYOUT", lambda: {DimShuffle: lambda previous: partial(_funcify_dimshuffle, previous)}
+)
 
 
 def install() -> bool:
-    """Register the layout-keeping ``DimShuffle`` (idempotent). False when disabled by
-    ``PPL_NUMBA_LAYOUT=0``.
+    """Register the layout-keeping ``DimShuffle`` (idempotent). False, registering nothing,
+    when ``PPL_NUMBA_LAYOUT`` is ``0``, ``false``, ``no`` or ``off``.
 
     Examples
     --------
     >>> install() in (True, False)
     True
     """
-    if os.environ.get("PPL_NUMBA_LAYOUT", "1").strip() == "0":
-        return False
-    if _previous:
-        return True
-    _previous["and_cache_key"] = numba_funcify_and_cache_key.dispatch(DimShuffle)
-    _previous["legacy"] = numba_funcify.dispatch(DimShuffle)
-    numba_funcify_and_cache_key.register(DimShuffle)(_funcify_dimshuffle)
-    numba_funcify.register(DimShuffle)(_legacy_funcify_dimshuffle)
-    return True
+    return _OVERRIDE.install()
 
 
 def uninstall() -> None:
     """Restore the implementations registered before :func:`install`."""
-    if not _previous:
-        return
-    numba_funcify_and_cache_key.register(DimShuffle)(_previous.pop("and_cache_key"))
-    numba_funcify.register(DimShuffle)(_previous.pop("legacy"))
+    _OVERRIDE.uninstall()
 
 
 def is_installed() -> bool:
     """Whether :func:`install` is in effect."""
-    return bool(_previous)
+    return _OVERRIDE.installed

@@ -90,7 +90,7 @@ class ValueGradFunction:
         if ravel_inputs:
             flat = pt.dvector("__flat_point")
             offset = 0
-            for var, (_, shape, size, dtype) in zip(self.grad_vars, self.point_map_info, strict=True):
+            for var, (_, shape, size, _dtype) in zip(self.grad_vars, self.point_map_info, strict=True):
                 piece = flat[offset : offset + size].reshape(shape)
                 replace[var] = fit_type(piece, var)
                 offset += size

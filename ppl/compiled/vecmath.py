@@ -40,7 +40,6 @@ Examples
 
 import functools
 import hashlib
-import os
 import pathlib
 
 import llvmlite.binding as llvm
@@ -48,6 +47,8 @@ from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+from ppl.compiled.numba_override import NumbaOverride
 
 __all__ = ["exp", "expm1", "log", "log1p", "sigmoid", "softplus"]
 __all__ += ["install", "is_installed", "uninstall"]
@@ -414,9 +415,6 @@ sigmoid = _numba_function(
 )
 
 
-_SAVED: dict[type, tuple] = {}
-
-
 def _make_funcify(op_type: type, function, previous):
     name = f"{op_type.__module__}.{op_type.__qualname__}"
     key = hashlib.sha256(f"ppl.vecmath:{_VERSION}:{_DIGEST}:{name}".encode()).hexdigest()
@@ -428,6 +426,17 @@ def _make_funcify(op_type: type, function, previous):
 
     numba_funcify_vecmath.__name__ = f"numba_funcify_vecmath_{op_type.__name__}"
     return numba_funcify_vecmath
+
+
+def _overrides() -> dict:
+    from pytensor.scalar.basic import Exp, Expm1, Log, Log1p
+    from pytensor.scalar.math import Sigmoid, Softplus
+
+    ours = {Exp: exp, Log: log, Log1p: log1p, Expm1: expm1, Softplus: softplus, Sigmoid: sigmoid}
+    return {t: functools.partial(_make_funcify, t, f) for t, f in ours.items()}
+
+
+_OVERRIDE = NumbaOverride("PPL_VECTOR_MATH", _overrides)
 
 
 def install() -> bool:
@@ -446,49 +455,16 @@ def install() -> bool:
     >>> vecmath.install()  # doctest: +SKIP
     True
     """
-    if os.environ.get("PPL_VECTOR_MATH", "1").strip().lower() in {"0", "false", "no", "off"}:
-        return False
-    if _SAVED:
-        return True
-    # (Importing the dispatch package registers PyTensor's implementations, replaced below.)
-    from pytensor.link.numba.dispatch import basic as dispatch
-    from pytensor.scalar.basic import Exp, Expm1, Log, Log1p
-    from pytensor.scalar.math import Sigmoid, Softplus
-
-    ours = {Exp: exp, Log: log, Log1p: log1p, Expm1: expm1, Softplus: softplus, Sigmoid: sigmoid}
-    for op_type, function in ours.items():
-        previous = dispatch.numba_funcify_and_cache_key.dispatch(op_type)
-        _SAVED[op_type] = (previous, dispatch.numba_funcify.dispatch(op_type))
-        # Registers with both dispatchers (the legacy numba_funcify drops the key).
-        funcify = _make_funcify(op_type, function, previous)
-        dispatch.register_funcify_and_cache_key(op_type)(funcify)
-    return True
+    return _OVERRIDE.install()
 
 
 def uninstall() -> None:
-    """Give the ops back to the implementations registered before :func:`install` (if any).
-
-    Examples
-    --------
-    >>> from ppl.compiled import vecmath
-    >>> vecmath.uninstall()  # doctest: +SKIP
-    """
-    from pytensor.link.numba.dispatch import basic as dispatch
-
-    for op_type, (previous, previous_legacy) in _SAVED.items():
-        # An op that inherited its implementation (Exp, from ScalarOp) now has the same
-        # function registered for itself: same dispatch, same cache keys.
-        dispatch.numba_funcify_and_cache_key.register(op_type)(previous)
-        dispatch.numba_funcify.register(op_type)(previous_legacy)
-    _SAVED.clear()
+    """Give the ops back to the implementations registered before :func:`install` (if any)."""
+    _OVERRIDE.uninstall()
 
 
 def is_installed() -> bool:
     """Whether :func:`install` is in effect.
-
-    Returns
-    -------
-    bool
 
     Examples
     --------
@@ -496,4 +472,4 @@ def is_installed() -> bool:
     >>> vecmath.is_installed() in (True, False)
     True
     """
-    return bool(_SAVED)
+    return _OVERRIDE.installed
