@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 import ppl_timing  # noqa: E402
 from models import MODELS  # noqa: E402
 from nuts_metrics import (  # noqa: E402
+    add_sampling_arguments,
     finish_row,
     load,
     max_z,
@@ -244,20 +245,12 @@ def posterior_agreement(rows: list[dict]) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+    add_sampling_arguments(parser, MODELS)
     parser.add_argument("--cores", nargs="+", type=int, default=[1, 2])
-    parser.add_argument("--draws", type=int, default=1000)
-    parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=20251122)
-    parser.add_argument(
-        "--repeats", type=int, default=1, help="time each run N times, keep the fastest"
-    )
     parser.add_argument("--mode", default=None, help="PyTensor mode of ppl's log-density")
     parser.add_argument("--pymc-python", default=None, help="python of the PyMC environment")
     parser.add_argument("--pymc-mode", default=None, help="PyTensor mode for PyMC (default: C)")
     parser.add_argument("--pymc-json", default=None, help="reuse a pymc_runner.py output")
-    parser.add_argument("--out", type=pathlib.Path, default=None)
     args = parser.parse_args()
     load_start = load()
     rows = [row for name in args.models for row in bench_model(name, args.cores, args)]

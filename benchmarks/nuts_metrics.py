@@ -203,18 +203,11 @@ def finish_row(
     return row
 
 
-def runner_main(doc: str, models, bench_model, versions, add_arguments=None) -> None:
-    """Command line shared by the runners: parse the common options (plus ``add_arguments``'s),
-    call ``bench_model(name, args)`` for each model (it returns a list of rows or one row) and
-    write the rows with the machine and ``versions()`` as JSON to ``--out`` or stdout."""
-    import argparse
-    import json
-    import multiprocessing
+def add_sampling_arguments(parser, models) -> None:
+    """The options every NUTS benchmark takes: --models, --draws, --tune, --chains, --seed,
+    --repeats, --out."""
     import pathlib
-    import platform
-    import sys
 
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=list(models), choices=list(models))
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--tune", type=int, default=1000)
@@ -224,6 +217,20 @@ def runner_main(doc: str, models, bench_model, versions, add_arguments=None) -> 
         "--repeats", type=int, default=1, help="time each run N times, keep the fastest"
     )
     parser.add_argument("--out", type=pathlib.Path, default=None)
+
+
+def runner_main(doc: str, models, bench_model, versions, add_arguments=None) -> None:
+    """Command line shared by the runners: parse the common options (plus ``add_arguments``'s),
+    call ``bench_model(name, args)`` for each model (it returns a list of rows or one row) and
+    write the rows with the machine and ``versions()`` as JSON to ``--out`` or stdout."""
+    import argparse
+    import json
+    import multiprocessing
+    import platform
+    import sys
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    add_sampling_arguments(parser, models)
     if add_arguments is not None:
         add_arguments(parser)
     args = parser.parse_args()
