@@ -325,7 +325,10 @@ def not_installed(monkeypatch):
     yield
     vecmath.uninstall()
     if was_installed:
-        vecmath.install()
+        # A test may have set PPL_VECTOR_MATH=0, and monkeypatch only undoes that after this
+        # fixture's teardown: clear it first, or install() declines.
+        monkeypatch.delenv("PPL_VECTOR_MATH", raising=False)
+        assert vecmath.install()
 
 
 def _dispatch():
