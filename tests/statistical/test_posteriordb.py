@@ -106,7 +106,7 @@ def low_dim_gauss_mix(data):
             -0.5 * ((y[:, None] - mu) / sigma) ** 2 - pt.log(sigma) - 0.5 * np.log(2 * np.pi)
         )
         log_w = pt.stack([pt.log(theta), pt.log1p(-theta)])
-        ppl.Potential("mixture", ppl.math.logsumexp(log_norm + log_w, axis=1).sum())
+        ppl.Potential("mixture", ppl.math.logsumexp(log_norm + log_w, axis=1, keepdims=False).sum())
     return model, {}
 
 
@@ -178,7 +178,7 @@ def hmm_example(data):
         log_emit = -0.5 * (y[:, None] - mu) ** 2 - 0.5 * np.log(2 * np.pi)  # (N, 2)
 
         def forward(emit_t, a_prev, log_p):
-            return ppl.math.logsumexp(a_prev[:, None] + log_p, axis=0) + emit_t
+            return ppl.math.logsumexp(a_prev[:, None] + log_p, axis=0, keepdims=False) + emit_t
 
         a = pytensor.scan(
             forward,
@@ -187,7 +187,7 @@ def hmm_example(data):
             non_sequences=[log_p],
             return_updates=False,
         )
-        ppl.Potential("hmm", ppl.math.logsumexp(a[-1]))
+        ppl.Potential("hmm", ppl.math.logsumexp(a[-1], keepdims=False))
     return model, {}
 
 

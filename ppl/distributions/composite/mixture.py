@@ -180,7 +180,7 @@ class Mixture(SymbolicDistribution):
     @staticmethod
     def logp(op, value, w, *params):
         comp_logps = _per_component(op, value, (w, *params), component_logp)
-        res = logsumexp(pt.log(w) + comp_logps, axis=-1)
+        res = logsumexp(pt.log(w) + comp_logps, axis=-1, keepdims=False)
         return _check_w(res, w)
 
     @staticmethod
@@ -191,7 +191,7 @@ class Mixture(SymbolicDistribution):
                 f"only (these have {op.ndim_supp} support dimension(s))."
             )
         comp_logcdfs = _per_component(op, value, (w, *params), component_logcdf)
-        return _check_w(logsumexp(pt.log(w) + comp_logcdfs, axis=-1), w)
+        return _check_w(logsumexp(pt.log(w) + comp_logcdfs, axis=-1, keepdims=False), w)
 
     @staticmethod
     def support_point(op, rv, w, *params):

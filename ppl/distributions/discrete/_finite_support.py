@@ -41,7 +41,7 @@ def log_cdf_by_summation(logpmf, value, upper, *params):
     terms = logpmf(grid, *padded)
     below = pt.le(grid, pt.shape_padright(k))
     terms = terms + pt.zeros_like(pt.shape_padright(k))  # broadcast over value's shape as well
-    log_lower = logsumexp(pt.switch(below, terms, -np.inf), axis=-1)
-    log_upper = logsumexp(pt.switch(below, -np.inf, terms), axis=-1)
+    log_lower = logsumexp(pt.switch(below, terms, -np.inf), axis=-1, keepdims=False)
+    log_upper = logsumexp(pt.switch(below, -np.inf, terms), axis=-1, keepdims=False)
     res = pt.switch(log_lower > np.log(0.5), log1mexp(pt.minimum(log_upper, 0.0)), log_lower)
     return pt.switch(k < 0, -np.inf, pt.switch(k >= upper, 0.0, res))
