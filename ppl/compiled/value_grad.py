@@ -9,6 +9,7 @@ from pytensor.graph.basic import Variable
 from pytensor.graph.replace import clone_replace
 
 from ppl.compiled.bijection import DictToArrayBijection, RaveledVars
+from ppl.compiled.graph_cache import compile_function
 from ppl.compiled.modes import resolve_mode
 from ppl.logprob.joint import fit_type
 
@@ -99,8 +100,8 @@ class ValueGradFunction:
             inputs = list(self.grad_vars)
 
         outputs = clone_replace(outputs, replace=replace) if replace else outputs
-        self._pytensor_function = pytensor.function(
-            inputs, outputs, mode=resolve_mode(mode), on_unused_input="ignore"
+        self._pytensor_function = compile_function(
+            inputs, outputs, resolve_mode(mode), on_unused_input="ignore"
         )
         self._pytensor_function.trust_input = True
 

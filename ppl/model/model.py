@@ -8,6 +8,7 @@ import pytensor
 import pytensor.tensor as pt
 from pytensor.graph.basic import Variable
 
+from ppl.compiled.graph_cache import compile_function
 from ppl.compiled.modes import resolve_mode
 from ppl.compiled.point_fn import PointFunc
 from ppl.compiled.value_grad import ValueGradFunction
@@ -399,7 +400,7 @@ class Model:
     def compile_fn(self, outs, *, inputs=None, mode=None, point_fn: bool = True):
         """Compile ``outs`` (graphs of value variables) into a function of a point dict."""
         inputs = self.value_vars if inputs is None else inputs
-        fn = pytensor.function(inputs, outs, mode=resolve_mode(mode), on_unused_input="ignore")
+        fn = compile_function(inputs, outs, resolve_mode(mode), on_unused_input="ignore")
         return PointFunc(fn, [v.name for v in inputs]) if point_fn else fn
 
     def compile_logp(self, vars=None, jacobian: bool = True, sum: bool = True, **kwargs):

@@ -10,9 +10,9 @@ import warnings
 from collections.abc import Sequence
 
 import numpy as np
-import pytensor
 from scipy import optimize
 
+from ppl.compiled.graph_cache import compile_function
 from ppl.compiled.modes import resolve_mode
 from ppl.exceptions import SamplingError
 from ppl.model.compile_cache import cached, mode_key
@@ -217,8 +217,8 @@ def _constrained(model, values: dict, include_transformed: bool, mode) -> dict:
 
     def build():
         graphs = model.replace_rvs_by_values(outputs)
-        return pytensor.function(
-            model.value_vars, graphs, mode=resolve_mode(mode), on_unused_input="ignore"
+        return compile_function(
+            model.value_vars, graphs, resolve_mode(mode), on_unused_input="ignore"
         )
 
     fn = cached(model, ("constrained_point", mode_key(mode)), build)

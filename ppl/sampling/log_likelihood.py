@@ -9,10 +9,10 @@ chunks of draws, which bounds the memory of large posteriors.
 from collections.abc import Sequence
 
 import numpy as np
-import pytensor
 import pytensor.tensor as pt
 from pytensor.graph.replace import vectorize_graph
 
+from ppl.compiled.graph_cache import compile_function
 from ppl.compiled.modes import resolve_mode
 from ppl.exceptions import ModelError
 from ppl.logprob.joint import logp_terms
@@ -147,6 +147,6 @@ def _compile(model, observed: list, mode):
             g if g.type.ndim > t.type.ndim else pt.broadcast_to(g[None], (n, *g.shape))
             for g, t in zip(graphs, terms, strict=True)
         ]
-    return pytensor.function(
-        list(batched.values()), graphs, mode=resolve_mode(mode), on_unused_input="ignore"
+    return compile_function(
+        list(batched.values()), graphs, resolve_mode(mode), on_unused_input="ignore"
     )

@@ -16,6 +16,7 @@ import pytensor.tensor as pt
 from pytensor.graph.replace import vectorize_graph
 from pytensor.graph.traversal import ancestors
 
+from ppl.compiled.graph_cache import compile_function
 from ppl.compiled.modes import resolve_mode
 from ppl.model.compile_cache import cached, mode_key
 
@@ -43,7 +44,7 @@ def _batched_fn(model, graphs, mode=None, key=None):
     value_vars = model.value_vars
     batched_inputs = [pt.tensor(dtype=v.dtype, shape=(None, *v.type.shape), name=v.name) for v in value_vars]
     batched = vectorize_graph(graphs, dict(zip(value_vars, batched_inputs, strict=True)))
-    return pytensor.function(batched_inputs, batched, mode=resolve_mode(mode), on_unused_input="ignore")
+    return compile_function(batched_inputs, batched, resolve_mode(mode), on_unused_input="ignore")
 
 
 def _dims_and_coords(model, names):
