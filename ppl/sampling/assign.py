@@ -18,7 +18,7 @@ def assign_step_methods(
     All continuous variables left over go to ONE NUTS; each discrete variable gets its own
     Gibbs/Metropolis step.
     """
-    given = [] if step is None else list(step) if isinstance(step, (list, tuple)) else [step]
+    given = _unpack([] if step is None else step)
     for s in given:
         if not isinstance(s, BlockStep):
             raise ModelError(f"step must be ppl step methods (e.g. ppl.NUTS()), got {s!r}.")
@@ -38,6 +38,16 @@ def assign_step_methods(
         best = max(STEP_METHODS, key=lambda cls: cls.competence(traits))
         steps.append(best([v], model=model, mode=mode))
     return steps
+
+
+def _unpack(step) -> list:
+    """A flat list of steps from a step, a list of steps, or ``CompoundStep([...])`` (PyMC's way
+    of combining them), nested in any way."""
+    if isinstance(step, (list, tuple)):
+        return [s for item in step for s in _unpack(item)]
+    if isinstance(step, CompoundStep) and not step.blocks:
+        return _unpack(step.methods)
+    return [step]
 
 
 class VarLayout:

@@ -53,7 +53,14 @@ class CompoundStep(ArrayStepMethod):
     """
 
     def __init__(self, blocks: Sequence[Block]):
-        self.blocks = list(blocks)
+        items = list(blocks)
+        if not all(isinstance(b, Block) for b in items):
+            # PyMC's ``pm.CompoundStep([pm.NUTS([a]), pm.Metropolis([k])])``: model-level step
+            # methods, for ``ppl.sample(step=...)``, which unpacks them.
+            self.methods, self.blocks, self._renames, self.stats_dtypes = items, [], [], {}
+            return
+        self.blocks = items
+        self.methods = [b.step for b in items]  # PyMC's name
         merged: dict[str, np.dtype] = {}
         self._renames: list[dict[str, str]] = []
         for i, block in enumerate(self.blocks):
@@ -66,6 +73,11 @@ class CompoundStep(ArrayStepMethod):
         self.stats_dtypes = merged
 
     def step(self, q: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict[str, Any]]:
+        if not self.blocks and self.methods:
+            raise TypeError(
+                "CompoundStep of model-level step methods: pass it to ppl.sample(step=...), "
+                "which assigns each its variables."
+            )
         q = q.copy()
         stats: dict[str, Any] = {}
         for block, renames in zip(self.blocks, self._renames, strict=True):
