@@ -16,6 +16,10 @@ What makes up the key:
   registered rewrites, the compile mode (linker and rewrite query) and the configuration flags
   that steer rewriting.
 
+The file holds the rewritten graph without the roots it shares with the graph that went in
+(inputs, shared variables, constants such as the data): a hit links it to the new graph's own,
+so the data is neither stored twice nor held twice in memory.
+
 A graph that cannot be keyed exactly (an op without ``__props__``, e.g. ``Scan``, or a
 parameter this module does not know how to key) or not pickled is compiled as usual. A cache file
 that cannot be read is deleted and the graph compiled as usual. ``PPL_GRAPH_CACHE=0`` (or
@@ -26,6 +30,7 @@ that cannot be read is deleted and the graph compiled as usual. ``PPL_GRAPH_CACH
 
 import functools
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -83,9 +88,9 @@ def _qualname(obj) -> str:
 
 
 def _array_key(a: np.ndarray) -> str:
+    if type(a) is not np.ndarray or a.dtype.hasobject:
+        raise _Uncacheable(f"{type(a).__name__} of {a.dtype}")  # e.g. a masked array's mask
     a = np.ascontiguousarray(a)
-    if a.dtype.hasobject:
-        raise _Uncacheable("object array")
     digest = hashlib.sha256(a.view(np.uint8).reshape(-1)).hexdigest() if a.size else ""
     return f"array({a.dtype.str},{a.shape},{digest})"
 
@@ -135,11 +140,11 @@ def _props_key(obj) -> str:
     return f"{_qualname(type(obj))}{_value_key(params)}"
 
 
-def _graph_description(inputs, outputs) -> tuple[list[str], list[SharedVariable]]:
-    """The graph as lines of text (one per input, node and output) and its shared variables,
-    in the order the description numbers them."""
+def _graph_description(inputs, outputs) -> tuple[list[str], dict[str, list[Variable]]]:
+    """The graph as lines of text (one per root, node and output), and its roots by kind
+    (``"input"``, ``"shared"``, ``"constant"``) in the order the description numbers them."""
     where: dict[Variable, str] = {}
-    lines, shared, constant_bytes = [], [], [0]
+    lines, shared, constants, constant_bytes = [], [], [], [0]
     for i, var in enumerate(inputs):
         where[var] = f"i{i}"
         lines.append(f"input {i} {_props_key(var.type)}")
@@ -151,7 +156,9 @@ def _graph_description(inputs, outputs) -> tuple[list[str], list[SharedVariable]
             constant_bytes[0] += getattr(var.data, "nbytes", 0)
             if constant_bytes[0] > MAX_CONSTANT_BYTES:
                 raise _Uncacheable("constants too large")
-            where[var] = f"const({_props_key(var.type)},{_value_key(var.data)})"
+            where[var] = f"c{len(constants)}"
+            lines.append(f"constant {len(constants)} {_props_key(var.type)} {_value_key(var.data)}")
+            constants.append(var)
         elif isinstance(var, SharedVariable):
             where[var] = f"s{len(shared)}"
             lines.append(f"shared {len(shared)} {_props_key(var.type)}")
@@ -167,7 +174,7 @@ def _graph_description(inputs, outputs) -> tuple[list[str], list[SharedVariable]
         for k, out in enumerate(node.outputs):
             where[out] = f"n{n}.{k}"
     lines.append("outputs " + ",".join(locate(o) for o in outputs))
-    return lines, shared
+    return lines, {"input": list(inputs), "shared": shared, "constant": constants}
 
 
 @functools.cache
@@ -206,17 +213,18 @@ def _mode_key(mode) -> str:
     return repr(parts)
 
 
-def graph_key(inputs, outputs, mode) -> tuple[str, list[SharedVariable]] | None:
-    """The cache key of compiling ``outputs`` from ``inputs`` in ``mode``, and the graph's shared
-    variables in the key's order; None if the graph cannot be keyed exactly."""
+def graph_key(inputs, outputs, mode) -> tuple[str, dict[str, list[Variable]]] | None:
+    """The cache key of compiling ``outputs`` from ``inputs`` in ``mode``, and the graph's roots
+    (inputs, shared variables, constants) in the key's order; None if the graph cannot be keyed
+    exactly."""
     try:
-        lines, shared = _graph_description(list(inputs), list(outputs))
-        context = [pytensor.__version__, _ppl_source_digest(), _registered_rewrites(), _mode_key(mode)]
+        lines, roots = _graph_description(list(inputs), list(outputs))
+        context = [pytensor.__version__, np.__version__, _ppl_source_digest(),
+                   _registered_rewrites(), _mode_key(mode)]
         context += [f"{flag}={getattr(pytensor.config, flag, None)!r}" for flag in _CONFIG_FLAGS]
     except _Uncacheable:
         return None
-    digest = hashlib.sha256("\n".join(context + lines).encode())
-    return digest.hexdigest(), shared
+    return hashlib.sha256("\n".join(context + lines).encode()).hexdigest(), roots
 
 
 # --- store and load --------------------------------------------------------------------------
@@ -237,22 +245,43 @@ class _UseRewrittenGraph(GraphRewriter):
                                     reason="ppl_graph_cache")
 
 
-def _store(path: Path, function, inputs, shared) -> None:
+class _Pickler(pickle.Pickler):
+    """Pickles the rewritten graph with its roots -- the inputs, shared variables and constants
+    of the graph that went in, which the rewritten one still uses -- as references to their
+    place in the key, so that a hit uses the live ones (the current data, no second copy)."""
+
+    def __init__(self, file, roots):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.slots = {id(v): (kind, k) for kind, vs in roots.items() for k, v in enumerate(vs)}
+
+    def persistent_id(self, obj):
+        return self.slots.get(id(obj)) if isinstance(obj, Variable) else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, roots):
+        super().__init__(file)
+        self.roots = roots
+
+    def persistent_load(self, pid):
+        kind, k = pid
+        return self.roots[kind][k]
+
+
+def _store(path: Path, function, roots) -> None:
     fgraph = function.maker.fgraph
-    slots = {var: ("input", i) for i, var in enumerate(inputs)}
-    slots.update({var: ("shared", k) for k, var in enumerate(shared)})
+    live = {id(v) for vs in roots.values() for v in vs}
+    if not all(id(v) in live for v in fgraph.inputs):
+        return  # an input the key does not know (not expected): not cached
+    buffer = io.BytesIO()
     try:
-        payload = pickle.dumps(
-            {"inputs": [slots.get(spec.variable) for spec in function.maker.inputs],
-             "graph": (fgraph.inputs, fgraph.outputs)},
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
+        _Pickler(buffer, roots).dump(fgraph.outputs)
     except Exception:  # noqa: BLE001 - an op that does not pickle: not cached
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(payload)
+            tmp.write(buffer.getbuffer())
         os.replace(tmp.name, path)  # atomic: concurrent processes never read half a file
     except OSError:
         return
@@ -271,28 +300,19 @@ def _evict(folder: Path) -> None:
         pass  # e.g. another process deleted a file first
 
 
-def _load_outputs(path: Path, inputs, shared):
-    """The rewritten outputs stored at ``path``, on this graph's own inputs and shared variables;
-    None if there is no usable file (an unusable one is deleted)."""
+def _load_outputs(path: Path, roots):
+    """The rewritten outputs stored at ``path``, on this graph's own roots; None if there is no
+    usable file (an unusable one is deleted)."""
     try:
         with open(path, "rb") as fh:
-            payload = pickle.load(fh)
-        stored_inputs, outputs = payload["graph"]
-        live = {"input": list(inputs), "shared": list(shared)}
-        mapping = {}
-        for var, slot in zip(stored_inputs, payload["inputs"], strict=True):
-            if slot is None:
-                return None
-            mapping[var] = live[slot[0]][slot[1]]
+            outputs = _Unpickler(fh, roots).load()
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - truncated, from another version...: compile afresh
         path.unlink(missing_ok=True)
         return None
-    for node in io_toposort(stored_inputs, outputs):
-        node.inputs = [mapping.get(v, v) for v in node.inputs]
     os.utime(path)  # recently used: evicted last
-    return [mapping.get(o, o) for o in outputs]
+    return outputs
 
 
 def compile_function(inputs, outputs, mode, **kwargs):
@@ -313,9 +333,9 @@ def compile_function(inputs, outputs, mode, **kwargs):
     key = graph_key(inputs, output_list, mode) if cacheable else None
     if key is None:
         return pytensor.function(inputs, outputs, mode=mode, **kwargs)
-    digest, shared = key
+    digest, roots = key
     path = cache_dir() / f"{digest}.pkl"
-    rewritten = _load_outputs(path, inputs, shared)
+    rewritten = _load_outputs(path, roots)
     if rewritten is not None:
         try:
             swap = Mode(linker=mode.linker, optimizer=_UseRewrittenGraph(rewritten))
@@ -323,5 +343,5 @@ def compile_function(inputs, outputs, mode, **kwargs):
         except Exception:  # noqa: BLE001 - the stored graph does not fit after all
             path.unlink(missing_ok=True)
     function = pytensor.function(inputs, outputs, mode=mode, **kwargs)
-    _store(path, function, inputs, shared)
+    _store(path, function, roots)
     return function

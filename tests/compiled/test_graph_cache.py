@@ -201,3 +201,31 @@ def test_eviction_also_bounds_the_bytes(cache, monkeypatch):
     monkeypatch.setattr(graph_cache, "MAX_BYTES", path.stat().st_size - 1)
     compile_function(*_graph(data=(4.0, 5.0, 6.0)), MODE)
     assert not list(cache.glob("*.pkl"))  # even the newest does not fit
+
+
+def test_a_hit_uses_the_graphs_own_constants(cache):
+    from pytensor.graph.basic import Constant
+    from pytensor.graph.traversal import ancestors
+
+    def build():
+        data = pt.constant(np.arange(12.0).reshape(4, 3))
+        b = pt.dvector("b")
+        return data, compile_function([b], [pt.softplus(data @ b).sum()], MODE)
+
+    build()
+    data, hit = build()
+    assert isinstance(hit.maker.mode.optimizer, graph_cache._UseRewrittenGraph)
+    used = [v for v in ancestors(hit.maker.fgraph.outputs) if isinstance(v, Constant)]
+    assert any(v is data for v in used)  # not a copy from the file
+    np.testing.assert_allclose(hit(np.ones(3)), np.log1p(np.exp(np.arange(12.0).reshape(4, 3).sum(1))).sum())
+
+
+def test_arrays_that_are_more_than_their_bytes_are_not_keyed():
+    assert graph_cache._value_key(np.arange(3.0)) == graph_cache._value_key(np.arange(3.0))
+    assert graph_cache._value_key(np.arange(3.0)) != graph_cache._value_key(np.arange(3))
+    with pytest.raises(graph_cache._Uncacheable):
+        graph_cache._value_key(np.ma.masked_array([1.0, 2.0], mask=[False, True]))
+    with pytest.raises(graph_cache._Uncacheable):
+        graph_cache._value_key(np.array([object()]))
+    with pytest.raises(graph_cache._Uncacheable):
+        graph_cache._value_key(lambda x: x)  # two lambdas share a name
