@@ -19,8 +19,8 @@ from ppl.model import context
 from ppl.model.compile_cache import CompileCache, cached_logp_dlogp_function
 from ppl.model.coords import CoordStore
 from ppl.model.data import as_observed
-from ppl.model.missing import has_missing, register_with_missing
 from ppl.model.initial_point import check_start_vals, make_initial_point_fn
+from ppl.model.missing import has_missing, register_with_missing
 from ppl.model.registration import ModelRegistry, choose_transform, dist_name, integer_data
 from ppl.model.shapes import evaluate_shape
 
@@ -244,6 +244,8 @@ class Model:
         if observed is not None:
             observed = as_observed(observed, self.name_for(name))
             if has_missing(observed):
+                if total_size is not None:
+                    raise ModelError(f"{name!r}: total_size with missing data is not supported.")
                 return register_with_missing(
                     self, rv_var, name, observed.data, dims=dims, transform=transform,
                     default_transform=default_transform, initval=initval,
@@ -273,6 +275,7 @@ class Model:
             reg.add_free(rv_var, chosen)
             if initval is not None:
                 reg.rvs_to_initial_values[rv_var] = initval
+        reg.set_total_size(rv_var, total_size, label)
         reg.named_vars[name] = rv_var
         if dims is not None:
             reg.named_vars_to_dims[name] = tuple(dims)
@@ -345,7 +348,7 @@ class Model:
             extra_graphs=potentials,
             jacobian=jacobian,
         )
-        terms = terms + extra
+        terms = reg.scale_to_total_sizes(terms, rvs) + extra
         if not sum:
             return terms
         if not terms:

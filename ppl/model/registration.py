@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytensor.tensor as pt
-
 from pytensor.graph.basic import Variable
 from pytensor.graph.traversal import io_toposort
 
@@ -14,7 +13,8 @@ from ppl.transforms.chain import Chain
 from ppl.transforms.defaults import default_transform as registered_default
 from ppl.transforms.transform import Transform
 
-__all__ = ["ModelRegistry", "choose_transform", "dist_name", "integer_data"]
+__all__ = ["ModelRegistry", "choose_transform", "dist_name", "integer_data", "check_total_size",
+           "scale_to_total_size"]
 
 
 @dataclass
@@ -30,6 +30,7 @@ class ModelRegistry:
     rvs_to_transforms: dict = field(default_factory=dict)
     rvs_to_initial_values: dict = field(default_factory=dict)
     named_vars_to_dims: dict = field(default_factory=dict)
+    rvs_to_total_sizes: dict = field(default_factory=dict)
 
     def add_free(self, rv: Variable, transform: Transform | None) -> Variable:
         if transform is None:
@@ -48,6 +49,17 @@ class ModelRegistry:
         self.observed_RVs.append(rv)
         self.rvs_to_values[rv] = data
         self.rvs_to_transforms[rv] = None
+
+    def set_total_size(self, rv: Variable, total_size, label: str) -> None:
+        """Record ``total_size`` (checked) for ``rv``; None records nothing."""
+        if total_size is not None:
+            self.rvs_to_total_sizes[rv] = check_total_size(total_size, rv, label)
+
+    def scale_to_total_sizes(self, terms: list, rvs: list) -> list:
+        """Each variable's log-density term, scaled up to its ``total_size`` if it has one."""
+        sizes = self.rvs_to_total_sizes
+        return [scale_to_total_size(t, self.rvs_to_values[rv], sizes[rv]) if rv in sizes else t
+                for t, rv in zip(terms, rvs, strict=True)]
 
     def topological(self, rvs: list) -> list:
         """``rvs`` ordered parents-first (registration order is, unless built out of order)."""
@@ -105,3 +117,57 @@ def integer_data(observed: Variable, label: str) -> Variable:
                 f"non-integer values such as {bad.tolist()}."
             )
     return pt.cast(observed, "int64")
+
+
+def check_total_size(total_size, rv: Variable, label: str):
+    """``total_size`` of a minibatched variable, checked against the variable's dimensions.
+
+    An int is the full length of the first axis; a list or tuple gives the full lengths of the
+    leading axes (``None`` for an axis that is not subsampled), and after an ``Ellipsis`` those
+    of the trailing axes, as in PyMC.
+
+    >>> import ppl
+    >>> with ppl.Model():
+    ...     x = ppl.Normal("x", 0.0, 1.0, shape=(10, 3))
+    >>> check_total_size([1000, ..., None], x, "x")
+    (1000, Ellipsis, None)
+    """
+    def fail(why):
+        raise ModelError(f"{label}: total_size={total_size!r} {why}.")
+
+    if isinstance(total_size, bool) or not isinstance(total_size, int | np.integer | list | tuple):
+        fail("is not an int or a list/tuple of ints, None and one Ellipsis")
+    sizes = (int(total_size),) if not isinstance(total_size, list | tuple) else tuple(total_size)
+    if sum(s is Ellipsis for s in sizes) > 1:
+        fail("has more than one Ellipsis")
+    for s in sizes:
+        if s is None or s is Ellipsis:
+            continue
+        if isinstance(s, bool) or not isinstance(s, int | np.integer) or s < 1:
+            fail(f"has the entry {s!r}; expected positive ints, None or one Ellipsis")
+    n_axes = sum(s is not Ellipsis for s in sizes)
+    if n_axes > max(rv.type.ndim, 1 if isinstance(total_size, int | np.integer) else 0):
+        fail(f"gives {n_axes} axes, but the variable has {rv.type.ndim}")
+    return total_size if isinstance(total_size, int | np.integer) else sizes
+
+
+def scale_to_total_size(term: Variable, value: Variable, total_size) -> Variable:
+    """``term`` (a log-density) times the ratio of the full sizes to the batch's: the estimate
+    of the whole data set's log-density from a minibatch."""
+    if isinstance(total_size, int | np.integer):  # the first axis; a scalar counts as one
+        if value.type.ndim == 0:
+            return _named(term * float(total_size), term)
+        total_size = (total_size,)
+    split = total_size.index(Ellipsis) if Ellipsis in total_size else len(total_size)
+    leading, trailing = total_size[:split], total_size[split + 1 :]
+    axes = [*enumerate(leading), *zip(range(-len(trailing), 0), trailing, strict=True)]
+    coef = 1.0
+    for axis, size in axes:
+        if size is not None:
+            coef = coef * (float(size) / pt.cast(value.shape[axis], "float64"))
+    return _named(term * coef, term)
+
+
+def _named(scaled: Variable, term: Variable) -> Variable:
+    scaled.name = term.name
+    return scaled
