@@ -21,6 +21,7 @@ from ppl.forward import draw, sample_posterior_predictive, sample_prior_predicti
 from ppl.logprob import icdf, logcdf, logp
 from ppl.model.context import modelcontext
 from ppl.model.data import Data, set_data
+from ppl.model.minibatch import Minibatch
 from ppl.model.deterministic import Deterministic
 from ppl.model.model import Model
 from ppl.model.potential import Potential
@@ -59,6 +60,7 @@ __all__ = [
     "Model",
     "modelcontext",
     "Data",
+    "Minibatch",
     "set_data",
     "Deterministic",
     "Potential",

@@ -160,6 +160,8 @@ def _graph_description(inputs, outputs) -> tuple[list[str], dict[str, list[Varia
             lines.append(f"constant {len(constants)} {_props_key(var.type)} {_value_key(var.data)}")
             constants.append(var)
         elif isinstance(var, SharedVariable):
+            if getattr(var, "default_update", None) is not None:
+                raise _Uncacheable("a shared variable with a default update (not in the key)")
             where[var] = f"s{len(shared)}"
             lines.append(f"shared {len(shared)} {_props_key(var.type)}")
             shared.append(var)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ppl.blackbox import fork_unsafe_ops
 from ppl.exceptions import ParameterValueError, SamplingError
+from ppl.logprob.minibatch import uses_minibatch
 from ppl.model.compile_cache import cached
 from ppl.model.context import modelcontext
 from ppl.model.initial_point import make_initial_point_fn
@@ -245,6 +246,10 @@ def sample(
     chains = max(4, cores) if chains is None else int(chains)
     if not model.value_vars:
         raise SamplingError("The model has no free variables to sample.")
+    if uses_minibatch(model.basic_RVs + list(model.rvs_to_values.values()) + model.potentials):
+        raise SamplingError("The model uses ppl.Minibatch: its log-density is that of a random "
+                            "batch of the data, which MCMC cannot sample. Fit it with ppl.fit "
+                            "(ADVI), or sample with the full data.")
     seeds = np.random.SeedSequence(random_seed).spawn(chains)
     rngs = [np.random.default_rng(s) for s in seeds]
     if init in ADVI_INITS:

@@ -24,6 +24,7 @@ from pytensor.graph.replace import clone_replace, vectorize_graph
 from ppl.compiled.modes import resolve_mode
 from ppl.exceptions import SamplingError
 from ppl.logprob.joint import fit_type
+from ppl.logprob.minibatch import minibatch_rows
 from ppl.model.context import modelcontext
 from ppl.model.initial_point import make_initial_point_fn
 from ppl.sampling.progress import iteration_progress
@@ -146,6 +147,7 @@ class ADVI:
             **updates,
             **self._average.updates([updates.get(approx.mu, approx.mu)], restart),
         }
+        self._minibatches = minibatch_rows([loss])  # pm.Minibatch: a new batch at every step
         fn = pytensor.function([eps, restart], loss, updates=updates, mode=resolve_mode(mode))
         fn.trust_input = True
         return fn
@@ -173,12 +175,16 @@ class ADVI:
             self._iterate = None
         restart, keep = np.array(1, dtype="int8"), np.array(0, dtype="int8")
         finite = True
+        for batch in self._minibatches:
+            batch.refresh()  # the data's current length
         with iteration_progress(progressbar, type(self).__name__, int(n), "loss = {task.fields[loss]:,.5g}") as bar:
             try:
                 for i in range(int(n)):
                     saved = [p.get_value() for p in approx.params]
                     t = len(approx.hist) + i + 1  # iterations since the inference was created
                     eps = self._rng.standard_normal((self.obj_n_mc, approx.dim))
+                    for batch in self._minibatches:
+                        batch.advance()
                     loss = float(self._step(eps, restart if t & (t - 1) == 0 else keep))
                     if not np.isfinite(loss):
                         finite = False
