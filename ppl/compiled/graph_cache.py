@@ -280,12 +280,15 @@ def _store(path: Path, function, roots) -> None:
         _Pickler(buffer, roots).dump(fgraph.outputs)
     except Exception:  # noqa: BLE001 - an op that does not pickle: not cached
         return
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
             tmp.write(buffer.getbuffer())
         os.replace(tmp.name, path)  # atomic: concurrent processes never read half a file
-    except OSError:
+    except OSError:  # a read-only or full disk: not cached
+        if tmp is not None:
+            _forget(Path(tmp.name))
         return
     _evict(path.parent)
 
@@ -311,10 +314,20 @@ def _load_outputs(path: Path, roots):
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - truncated, from another version...: compile afresh
-        path.unlink(missing_ok=True)
+        _forget(path)
         return None
-    os.utime(path)  # recently used: evicted last
+    try:
+        os.utime(path)  # recently used: evicted last
+    except OSError:
+        pass  # a read-only cache still serves
     return outputs
+
+
+def _forget(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # e.g. a read-only cache folder
 
 
 def compile_function(inputs, outputs, mode, **kwargs):
@@ -343,7 +356,7 @@ def compile_function(inputs, outputs, mode, **kwargs):
             swap = Mode(linker=mode.linker, optimizer=_UseRewrittenGraph(rewritten))
             return pytensor.function(inputs, outputs, mode=swap, **kwargs)
         except Exception:  # noqa: BLE001 - the stored graph does not fit after all
-            path.unlink(missing_ok=True)
+            _forget(path)
     function = pytensor.function(inputs, outputs, mode=mode, **kwargs)
     _store(path, function, roots)
     return function

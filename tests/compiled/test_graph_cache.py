@@ -229,3 +229,23 @@ def test_arrays_that_are_more_than_their_bytes_are_not_keyed():
         graph_cache._value_key(np.array([object()]))
     with pytest.raises(graph_cache._Uncacheable):
         graph_cache._value_key(lambda x: x)  # two lambdas share a name
+
+
+def test_a_cache_that_cannot_be_written_still_compiles(cache, monkeypatch):
+    compile_function(*_graph(), MODE)
+    (path,) = cache.glob("*.pkl")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
+    hit = compile_function(*_graph(), MODE)  # recording the use fails: still a hit
+    assert isinstance(hit.maker.mode.optimizer, graph_cache._UseRewrittenGraph)
+    compile_function(*_graph(data=(4.0, 5.0, 6.0)), MODE)  # a miss that cannot be stored
+    assert [p.name for p in cache.iterdir()] == [path.name]  # no temporary file left behind
+    path.write_bytes(b"broken")
+    monkeypatch.setattr(type(path), "unlink", refuse)
+    f = compile_function(*_graph(), MODE)  # cannot delete it nor store: compiles as usual
+    assert f(np.zeros((1, 3)))[0] == pytest.approx(3 * np.log(2.0))
+    assert path.read_bytes() == b"broken"
