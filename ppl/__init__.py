@@ -20,7 +20,8 @@ from ppl.exceptions import (
 from ppl.forward import draw, sample_posterior_predictive, sample_prior_predictive
 from ppl.logprob import icdf, logcdf, logp
 from ppl.model.context import modelcontext
-from ppl.model.data import Data, set_data
+from ppl.math import floatX
+from ppl.model.data import ConstantData, Data, MutableData, set_data
 from ppl.model.minibatch import Minibatch
 from ppl.model.deterministic import Deterministic
 from ppl.model.model import Model
@@ -60,6 +61,9 @@ __all__ = [
     "Model",
     "modelcontext",
     "Data",
+    "MutableData",
+    "ConstantData",
+    "floatX",
     "Minibatch",
     "set_data",
     "Deterministic",

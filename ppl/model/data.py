@@ -7,6 +7,7 @@ no new compilation. Its dims are mutable dims of the model: their lengths are sh
 container as ``observed``) follow the new length.
 """
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -19,7 +20,7 @@ from pytensor.graph.traversal import ancestors
 from ppl.exceptions import ModelError, ShapeError
 from ppl.model.context import modelcontext
 
-__all__ = ["as_observed", "Data", "set_data"]
+__all__ = ["as_observed", "Data", "MutableData", "ConstantData", "set_data"]
 
 
 def as_observed(data, name: str) -> Variable:
@@ -326,3 +327,16 @@ def _check_fixed_observed(model, dim: str, length: int, who: str) -> None:
                 f"that dim has fixed data of shape {value.type.shape}. Hint: pass its observed "
                 "data as a ppl.Data container and set it in the same set_data call."
             )
+
+
+def MutableData(name: str, value, **kwargs) -> SharedVariable:
+    """PyMC 5's deprecated ``pm.MutableData``: :func:`Data`, with a ``FutureWarning``."""
+    warnings.warn("MutableData is deprecated, as in PyMC: use ppl.Data.", FutureWarning, stacklevel=2)
+    return Data(name, value, **kwargs)
+
+
+def ConstantData(name: str, value, **kwargs) -> SharedVariable:
+    """PyMC 5's deprecated ``pm.ConstantData``: :func:`Data` (which can still be changed with
+    :func:`set_data`), with a ``FutureWarning``."""
+    warnings.warn("ConstantData is deprecated, as in PyMC: use ppl.Data.", FutureWarning, stacklevel=2)
+    return Data(name, value, **kwargs)

@@ -212,3 +212,14 @@ def test_sample_after_set_data_with_new_length():
     assert idata.constant_data["x"].shape == (5,)
     assert idata.observed_data["y_obs"].shape == (5,)
     assert idata.posterior.sizes["draw"] == 30
+
+
+@pytest.mark.parametrize("name", ["MutableData", "ConstantData"])
+def test_pymc_deprecated_data_containers_are_data_with_a_warning(name):
+    with ppl.Model() as m:
+        with pytest.warns(FutureWarning, match=f"{name} is deprecated, as in PyMC: use ppl.Data"):
+            x = getattr(ppl, name)("x", np.arange(3.0), dims="obs")
+    assert m["x"] is x and m.named_vars_to_dims["x"] == ("obs",)
+    with m:
+        ppl.set_data({"x": np.arange(5.0)})
+    np.testing.assert_array_equal(x.get_value(), np.arange(5.0))
