@@ -24,6 +24,7 @@ from ppl.math import floatX
 from ppl.model.data import ConstantData, Data, MutableData, set_data
 from ppl.model.minibatch import Minibatch
 from ppl.model.deterministic import Deterministic
+from ppl.model.interventions import do, observe
 from ppl.model.model import Model
 from ppl.model.potential import Potential
 from ppl.model_graph import model_to_graphviz
@@ -65,6 +66,8 @@ __all__ = [
     "ConstantData",
     "floatX",
     "Minibatch",
+    "do",
+    "observe",
     "set_data",
     "Deterministic",
     "Potential",
