@@ -84,7 +84,8 @@ MODEL_API = [
     "basic_RVs", "unobserved_value_vars", "name_for", "register_rv", "compile_fn",
 ]
 
-TOP_LEVEL = ["Model", "modelcontext", "Deterministic", "Potential", "logp", "logcdf", "icdf", "draw"]
+TOP_LEVEL = ["Model", "modelcontext", "Deterministic", "Potential", "logp", "logcdf", "icdf", "draw",
+             "Minibatch", "observe", "do", "MutableData", "ConstantData", "floatX", "CompoundStep"]
 
 
 @pytest.mark.parametrize("name", sorted(DISTRIBUTIONS))
@@ -120,7 +121,8 @@ FUNCTION_KEYWORDS = {
     "sample": ["draws", "tune", "chains", "cores", "random_seed", "progressbar", "step",
                "var_names", "initvals", "init", "jitter_max_retries", "target_accept",
                "discard_tuned_samples", "compute_convergence_checks", "return_inferencedata",
-               "idata_kwargs", "model", "mp_ctx", "n_init", "blas_cores", "nuts_sampler"],
+               "idata_kwargs", "model", "mp_ctx", "n_init", "blas_cores", "nuts_sampler",
+               "nuts_sampler_kwargs", "compile_kwargs", "keep_warning_stat", "progressbar_theme"],
     "sample_prior_predictive": ["draws", "model", "var_names", "random_seed",
                                 "return_inferencedata", "compile_kwargs"],
     "sample_posterior_predictive": ["trace", "model", "var_names", "random_seed", "progressbar",
@@ -131,6 +133,8 @@ FUNCTION_KEYWORDS = {
     "set_data": ["new_data", "model", "coords"],
     "Data": ["name", "value", "dims", "coords", "model"],
     "draw": ["vars", "draws", "random_seed"],
+    "observe": ["model", "vars_to_observations"],
+    "do": ["model", "vars_to_interventions", "prune_vars"],
     "fit": ["n", "method", "model", "random_seed", "start", "inf_kwargs", "progressbar",
             "obj_optimizer", "callbacks", "obj_n_mc"],
     "expand_packed_triangular": ["n", "packed", "lower", "diagonal_only"],

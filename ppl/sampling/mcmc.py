@@ -133,6 +133,9 @@ def sample(
     blas_cores: int | str | None = "auto",
     nuts_sampler: str = "auto",
     nuts_sampler_kwargs: dict | None = None,
+    compile_kwargs: dict | None = None,
+    keep_warning_stat: bool = False,
+    progressbar_theme=None,
     **kwargs,
 ):
     """Draw samples from the posterior with NUTS and/or Metropolis/Gibbs steps.
@@ -211,6 +214,12 @@ def sample(
         "gradient"}`` chooses how its warm-up adapts the metric (default ``"hybrid"``; see
         :func:`ppl.step_methods.numba_nuts.sample_nuts_numba`). Ignored, with a warning, when
         the Python NUTS runs.
+    compile_kwargs
+        PyMC's options of the compiled functions; ``{"mode": ...}`` is the same as ``mode=``
+        (other keys are a ``TypeError``).
+    keep_warning_stat, progressbar_theme
+        Accepted for PyMC compatibility, without effect: ppl's statistics hold no warning
+        objects, and its progress bars have one look.
 
     Returns
     -------
@@ -237,6 +246,13 @@ def sample(
     if init not in _INITS:
         raise ValueError(f"sample: init={init!r} is not supported; use one of {sorted(_INITS)}.")
     options = _split_options(kwargs, nuts, target_accept, init)
+    if compile_kwargs:
+        if set(compile_kwargs) - {"mode"}:
+            raise TypeError(f"sample: compile_kwargs {sorted(set(compile_kwargs) - {'mode'})} are "
+                            "not supported; only 'mode'.")
+        if mode is not None and compile_kwargs.get("mode", mode) is not mode:
+            raise ValueError("sample: mode= and compile_kwargs['mode'] disagree; give one.")
+        mode = compile_kwargs.get("mode", mode)
     cores = min(4, os.cpu_count() or 1) if cores is None else int(cores)
     if nuts_sampler not in NUTS_SAMPLERS:
         raise ValueError(f"sample: nuts_sampler is {nuts_sampler!r}, expected one of {sorted(NUTS_SAMPLERS)}.")

@@ -281,3 +281,14 @@ def test_blas_cores_rejects_other_strings():
         ppl.Normal("z")
         with pytest.raises(ValueError, match="blas_cores is 'all'"):
             sample(5, tune=0, chains=1, blas_cores="all", progressbar=False)
+
+
+def test_pymc_compile_kwargs_and_cosmetic_options():
+    m = normal_normal()
+    idata = _run(m, draws=20, tune=20, chains=1, compile_kwargs={"mode": "C"},
+                 keep_warning_stat=True, progressbar_theme=None)
+    assert idata.posterior.attrs["nuts_sampler"] == "python"  # the C backend: no Numba kernel
+    with pytest.raises(TypeError, match=r"compile_kwargs \['on_unused_input'\] are not supported"):
+        _run(m, draws=5, tune=5, chains=1, compile_kwargs={"on_unused_input": "ignore"})
+    with pytest.raises(ValueError, match="disagree"):
+        _run(m, draws=5, tune=5, chains=1, mode="NUMBA", compile_kwargs={"mode": "C"})
