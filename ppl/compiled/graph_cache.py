@@ -82,8 +82,8 @@ def _enabled() -> bool:
 
 def _qualname(obj) -> str:
     name = f"{obj.__module__}.{obj.__qualname__}"
-    if "<locals>" in name or "<lambda>" in name:
-        raise _Uncacheable(name)  # two such objects can share a name
+    if "<locals>" in name or "<lambda>" in name or obj.__module__ == "__main__":
+        raise _Uncacheable(name)  # two such objects (e.g. of two scripts) can share a name
     return name
 
 

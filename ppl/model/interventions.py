@@ -15,6 +15,7 @@ from pytensor.graph.basic import Variable
 from pytensor.graph.replace import clone_replace
 
 from ppl.exceptions import ModelError, ShapeError
+from ppl.logprob.joint import fit_type
 from ppl.model.compile_cache import CompileCache
 from ppl.model.data import as_observed
 from ppl.model.missing import has_missing
@@ -139,6 +140,7 @@ def do(model: Model, vars_to_interventions: Mapping, prune_vars: bool = False) -
         raise NotImplementedError("do: prune_vars=True is not supported; the variables stay.")
     reg = model._reg
     replace: dict[Variable, Variable] = {}
+    containers: dict[Variable, Variable] = {}
     for name, value in vars_to_interventions.items():
         var = _lookup(model, name, "do")
         if var not in reg.rvs_to_values and var not in reg.deterministics:
@@ -150,7 +152,8 @@ def do(model: Model, vars_to_interventions: Mapping, prune_vars: bool = False) -
                 array = np.broadcast_to(array, shape).copy()
             except ValueError:
                 raise ShapeError(f"do: {var.name!r} has shape {shape}, the value {array.shape}.") from None
-        replace[var] = pytensor.shared(array, name=var.name)
+        containers[var] = pytensor.shared(array, name=var.name)
+        replace[var] = fit_type(containers[var], var)  # the variable's static shape
     graphs = [*reg.free_RVs, *reg.observed_RVs, *reg.deterministics, *reg.potentials]
     new = dict(zip(graphs, clone_replace(graphs, replace=replace), strict=True))
     keep = [v for v in graphs if v not in replace]
@@ -163,7 +166,8 @@ def do(model: Model, vars_to_interventions: Mapping, prune_vars: bool = False) -
         observed_RVs=[new[v] for v in reg.observed_RVs if v not in replace],
         deterministics=[new[v] for v in reg.deterministics if v not in replace],
         potentials=[new[v] for v in reg.potentials if v not in replace],
-        named_vars={k: new.get(v, replace.get(v, v)) for k, v in reg.named_vars.items()},
+        named_vars={k: containers[v] if v in containers else new.get(v, v)
+                    for k, v in reg.named_vars.items()},
         rvs_to_values=moved(reg.rvs_to_values),
         rvs_to_transforms=moved(reg.rvs_to_transforms),
         rvs_to_initial_values=moved(reg.rvs_to_initial_values),
@@ -173,5 +177,5 @@ def do(model: Model, vars_to_interventions: Mapping, prune_vars: bool = False) -
     for v in keep:
         new[v].name = v.name
     result = _copy(model, out)
-    result._data_vars.extend(replace.values())
+    result._data_vars.extend(containers.values())
     return result

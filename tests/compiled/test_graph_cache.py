@@ -230,6 +230,14 @@ def test_arrays_that_are_more_than_their_bytes_are_not_keyed():
     with pytest.raises(graph_cache._Uncacheable):
         graph_cache._value_key(lambda x: x)  # two lambdas share a name
 
+    def script_function():
+        pass
+
+    script_function.__module__ = "__main__"  # as if defined in a script or notebook
+    script_function.__qualname__ = "script_function"
+    with pytest.raises(graph_cache._Uncacheable):
+        graph_cache._value_key(script_function)  # another script may define another one
+
 
 def test_a_cache_that_cannot_be_written_still_compiles(cache, monkeypatch):
     compile_function(*_graph(), MODE)
