@@ -15,6 +15,7 @@ from ppl.model.compile_cache import cached
 from ppl.model.context import modelcontext
 from ppl.model.initial_point import make_initial_point_fn
 from ppl.sampling.assign import VarLayout, assign_step_methods
+from ppl.sampling.callback import ChainCallback
 from ppl.sampling.init_advi import ADVI_INITS, advi_init
 from ppl.sampling.numba_chain import NUTS_SAMPLERS, check_kernel_kwargs, select_numba_kernel
 from ppl.sampling.parallel import ChainSpec, lost_chain_attrs, run_chains
@@ -134,6 +135,7 @@ def sample(
     nuts_sampler: str = "auto",
     nuts_sampler_kwargs: dict | None = None,
     compile_kwargs: dict | None = None,
+    callback=None,
     keep_warning_stat: bool = False,
     progressbar_theme=None,
     **kwargs,
@@ -214,6 +216,13 @@ def sample(
         "gradient"}`` chooses how its warm-up adapts the metric (default ``"hybrid"``; see
         :func:`ppl.step_methods.numba_nuts.sample_nuts_numba`). Ignored, with a warning, when
         the Python NUTS runs.
+    callback
+        PyMC's ``callback(trace=..., draw=...)``, called after every iteration of every chain
+        (warm-up included) in this process: ``draw`` has PyMC's fields ``chain``, ``is_last``,
+        ``draw_idx``, ``tuning``, ``stats`` and ``point``, ``trace`` the chain's iterations so
+        far (``len(trace)``, ``trace["name"]``). Raising ``KeyboardInterrupt`` in it stops the
+        chain, which keeps its draws. The chains then run one after another here (``cores=1``),
+        and the compiled kernel one iteration per call.
     compile_kwargs
         PyMC's options of the compiled functions; ``{"mode": ...}`` is the same as ``mode=``
         (other keys are a ``TypeError``).
@@ -301,9 +310,14 @@ def sample(
             numba_options = {**numba_options, **kernel_kwargs}
     specs = [
         ChainSpec(steps, layout, starts[c], rngs[c], draws=draws, tune=tune,
-                  numba_options=numba_options, numba_fn=numba_fn)
+                  numba_options=numba_options, numba_fn=numba_fn,
+                  draw_callback=None if callback is None else ChainCallback(callback, c, layout, tune + draws))
         for c in range(chains)
     ]
+    if callback is not None and (executor is not None or min(cores, chains) > 1):
+        warnings.warn("sample: with a callback the chains run one after another in this process.",
+                      UserWarning, stacklevel=2)
+        cores, executor = 1, None
     if mp_ctx is None and executor is None and min(cores, chains) > 1:
         unsafe = fork_unsafe_ops([logp_graph()])
         if unsafe:  # e.g. JAX: a forked worker would fail, so workers are spawned instead

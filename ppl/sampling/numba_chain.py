@@ -140,9 +140,17 @@ def run_numba_chain(spec, chain: int, report=None) -> ArraySampleResult:
         if report is not None:
             report(chain, done, divergent, done <= spec.tune)
 
+    draw_callback = None
+    if spec.draw_callback is not None:  # in the layout's order
+        full = spec.layout.to_flat(spec.start)
+
+        def draw_callback(i, q, stats, tuning):
+            full[order] = q
+            spec.draw_callback(i, full, stats, tuning)
+
     result = sample_nuts_numba(
         fn.function, spec.layout.to_flat(spec.start)[order], data=fn.address, draws=spec.draws, tune=spec.tune,
-        rng=spec.rng, inv_mass=inv_mass, callback=progress, **options,
+        rng=spec.rng, inv_mass=inv_mass, callback=progress, draw_callback=draw_callback, **options,
     )
     n_tune, n_draws = len(result.tune_draws), len(result.draws)
     draws = np.empty((n_tune + n_draws, spec.layout.size))

@@ -57,10 +57,12 @@ class ChainSpec:
     tune: int
     numba_options: dict | None = None  # set: run on the compiled NUTS kernel
     numba_fn: object = None  # its log-density, built in this process (not pickled)
+    draw_callback: object = None  # ``(i, q, stats, tuning)`` after every iteration, in-process
 
     def __getstate__(self):
         state = dict(self.__dict__)
         state["numba_fn"] = None  # a Numba function built from generated source: rebuilt
+        state["draw_callback"] = None  # the user's callback runs in the sampling process only
         return state
 
 
@@ -138,6 +140,8 @@ def run_chain(spec: ChainSpec, chain: int, report=None) -> ArraySampleResult:
             divergences += 1
         if report is not None and (i % 10 == 9 or i == total - 1):
             report(chain, i + 1, divergences, tuning)
+        if spec.draw_callback is not None:
+            spec.draw_callback(i, q, stats, tuning)
 
     return sample_array(
         array_step, spec.layout.to_flat(spec.start), draws=spec.draws, tune=spec.tune,

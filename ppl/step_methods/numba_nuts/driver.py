@@ -29,6 +29,13 @@ __all__ = ["NumbaNUTSResult", "sample_nuts_numba"]
 _STAT_DTYPES = {"diverging": bool, "reached_max_treedepth": bool}
 
 
+def _row_stats(floats: np.ndarray, ints: np.ndarray) -> dict:
+    """One iteration's statistics as a dict of numbers."""
+    stats = {name: float(floats[j]) for j, name in enumerate(FLOAT_STATS)}
+    stats.update({name: _STAT_DTYPES.get(name, int)(ints[j]) for j, name in enumerate(INT_STATS)})
+    return stats
+
+
 class NumbaNUTSResult(NamedTuple):
     """Output of :func:`sample_nuts_numba`.
 
@@ -197,6 +204,7 @@ def sample_nuts_numba(
     inv_mass: np.ndarray | None = None,
     progress_every: int = 100,
     callback: Callable[[int, int, int], None] | None = None,
+    draw_callback: Callable[[int, np.ndarray, dict, bool], None] | None = None,
     data: int = 0,
     adaptation: str | None = None,
 ) -> NumbaNUTSResult:
@@ -231,6 +239,10 @@ def sample_nuts_numba(
     callback
         ``callback(n_done, n_total, n_divergent)`` called after every chunk
         (``n_divergent``: divergent transitions after warm-up so far).
+    draw_callback
+        ``draw_callback(i, q, stats, tuning)`` after every iteration (``stats`` a dict of
+        numbers); the kernel then runs one iteration per call. A ``KeyboardInterrupt`` it raises
+        ends the run, keeping every finished iteration.
     data
         Integer handed unchanged to every call of a three-argument ``logp_dlogp``.
     adaptation
@@ -352,7 +364,7 @@ def sample_nuts_numba(
     stats_i = np.empty((total, len(INT_STATS)), dtype=np.int64)
     welford = np.zeros((WELFORD_ROWS, dim))
     kernel = chunk_kernel()
-    chunk = int(progress_every)
+    chunk = 1 if draw_callback is not None else int(progress_every)
     interrupted = False
     start = 0
     try:
@@ -363,6 +375,8 @@ def sample_nuts_numba(
                 float(target_accept), max_treedepth, float(max_energy_error), q, grad, inv,
                 welford, scal, out, stats_f, stats_i,
             )
+            if draw_callback is not None:
+                draw_callback(start, out[start], _row_stats(stats_f[start], stats_i[start]), start < tune)
             start = stop
             if callback is not None:
                 callback(stop, total, int(stats_i[tune:stop, 2].sum()) if stop > tune else 0)
