@@ -81,7 +81,7 @@ MODEL_API = [
     "rvs_to_values", "rvs_to_transforms", "values_to_rvs", "coords", "dim_lengths",
     "named_vars_to_dims", "initial_point", "compile_logp", "compile_dlogp", "compile_d2logp",
     "point_logps", "logp", "dlogp", "d2logp", "logp_dlogp_function", "add_coord", "add_coords",
-    "basic_RVs", "unobserved_value_vars", "name_for", "register_rv", "compile_fn",
+    "basic_RVs", "unobserved_value_vars", "name_for", "register_rv", "compile_fn", "debug",
 ]
 
 TOP_LEVEL = ["Model", "modelcontext", "Deterministic", "Potential", "logp", "logcdf", "icdf", "draw",

@@ -15,7 +15,7 @@ from ppl.compiled.value_grad import ValueGradFunction
 from ppl.distributions.distribution import UNSET
 from ppl.exceptions import ModelError, ShapeError
 from ppl.logprob.joint import logp_terms, replace_rvs, value_replacements
-from ppl.model import context
+from ppl.model import context, debug
 from ppl.model.compile_cache import CompileCache, cached_logp_dlogp_function
 from ppl.model.coords import CoordStore
 from ppl.model.data import as_observed
@@ -463,12 +463,11 @@ class Model:
 
     def point_logps(self, point=None, round_vals: int = 2) -> dict[str, float]:
         """Log-density of each variable (summed) at ``point`` (default: the initial point)."""
-        point = self.initial_point() if point is None else point
-        rvs = self.basic_RVs + self.potentials
-        terms = self.logp(rvs, sum=False)
-        fn = self.compile_fn([pt.sum(t) for t in terms], mode="FAST_COMPILE")
-        values = fn(point)
-        return {rv.name: float(np.round(v, round_vals)) for rv, v in zip(rvs, values, strict=True)}
+        return debug.point_logps(self, point, round_vals)
+
+    def debug(self, point=None, fn: str = "logp", verbose: bool = False) -> None:
+        """Print what is not finite at ``point``; see :func:`ppl.model.debug.debug_model`."""
+        debug.debug_model(self, point, fn, verbose)
 
     def check_start_vals(self, start: dict) -> None:
         """Raise SamplingError, listing each variable's logp, if ``start`` is not a valid start."""
