@@ -10,7 +10,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pytensor
-import pytensor.tensor as pt
 from pytensor.graph.basic import Variable
 from pytensor.graph.replace import clone_replace
 
@@ -20,7 +19,7 @@ from ppl.model.compile_cache import CompileCache
 from ppl.model.data import as_observed
 from ppl.model.missing import has_missing
 from ppl.model.model import Model
-from ppl.model.registration import ModelRegistry, integer_data
+from ppl.model.registration import ModelRegistry, prepare_observed
 from ppl.model.shapes import evaluate_shape
 
 __all__ = ["observe", "do"]
@@ -87,14 +86,7 @@ def observe(model: Model, vars_to_observations: Mapping) -> Model:
         data = as_observed(value, rv.name)
         if has_missing(data):
             raise ModelError(f"{label}: the data has missing values, which observe does not impute.")
-        if evaluate_shape(data) != evaluate_shape(rv):
-            raise ShapeError(
-                f"{label}: the data has shape {evaluate_shape(data)}, the variable {evaluate_shape(rv)}."
-            )
-        if not rv.dtype.startswith("float"):
-            data = integer_data(data, label)
-        elif data.dtype != rv.dtype:
-            data = pt.cast(data, rv.dtype)
+        data = prepare_observed(rv, data, label)
         reg.free_RVs.remove(rv)
         reg.rvs_to_initial_values.pop(rv, None)
         reg.observed_RVs.append(rv)
@@ -156,7 +148,6 @@ def do(model: Model, vars_to_interventions: Mapping, prune_vars: bool = False) -
         replace[var] = fit_type(containers[var], var)  # the variable's static shape
     graphs = [*reg.free_RVs, *reg.observed_RVs, *reg.deterministics, *reg.potentials]
     new = dict(zip(graphs, clone_replace(graphs, replace=replace), strict=True))
-    keep = [v for v in graphs if v not in replace]
 
     def moved(mapping: dict) -> dict:
         return {new[k]: v for k, v in mapping.items() if k in new and k not in replace}
@@ -174,8 +165,6 @@ def do(model: Model, vars_to_interventions: Mapping, prune_vars: bool = False) -
         named_vars_to_dims=dict(reg.named_vars_to_dims),
         rvs_to_total_sizes=moved(reg.rvs_to_total_sizes),
     )
-    for v in keep:
-        new[v].name = v.name
     result = _copy(model, out)
     result._data_vars.extend(containers.values())
     return result

@@ -21,7 +21,7 @@ from ppl.model.coords import CoordStore
 from ppl.model.data import as_observed
 from ppl.model.initial_point import check_start_vals, make_initial_point_fn
 from ppl.model.missing import has_missing, register_with_missing
-from ppl.model.registration import ModelRegistry, choose_transform, dist_name, integer_data
+from ppl.model.registration import ModelRegistry, choose_transform, dist_name, prepare_observed
 from ppl.model.shapes import evaluate_shape
 
 __all__ = ["Model"]
@@ -256,17 +256,7 @@ class Model:
         rv_var.name = name
         reg = self._reg
         if observed is not None:
-            data_shape = evaluate_shape(observed)
-            rv_shape = evaluate_shape(rv_var)
-            if data_shape != rv_shape:
-                raise ShapeError(
-                    f"{label}: observed data has shape {data_shape}, but the variable has shape "
-                    f"{rv_shape} (from shape/size/dims or its parameters)."
-                )
-            if not rv_var.dtype.startswith("float"):
-                observed = integer_data(observed, label)
-            elif observed.dtype != rv_var.dtype:
-                observed = pt.cast(observed, rv_var.dtype)
+            observed = prepare_observed(rv_var, observed, label)
             self._check_dims(rv_var, dims, label)
             reg.add_observed(rv_var, observed)
         else:

@@ -8,13 +8,14 @@ from pytensor.graph.basic import Variable
 from pytensor.graph.traversal import io_toposort
 
 from ppl.distributions.distribution import UNSET
-from ppl.exceptions import ModelError, TransformError
+from ppl.exceptions import ModelError, ShapeError, TransformError
+from ppl.model.shapes import evaluate_shape
 from ppl.transforms.chain import Chain
 from ppl.transforms.defaults import default_transform as registered_default
 from ppl.transforms.transform import Transform
 
-__all__ = ["ModelRegistry", "choose_transform", "dist_name", "integer_data", "check_total_size",
-           "scale_to_total_size"]
+__all__ = ["ModelRegistry", "choose_transform", "dist_name", "integer_data", "prepare_observed",
+           "check_total_size", "scale_to_total_size"]
 
 
 @dataclass
@@ -117,6 +118,20 @@ def integer_data(observed: Variable, label: str) -> Variable:
                 f"non-integer values such as {bad.tolist()}."
             )
     return pt.cast(observed, "int64")
+
+
+def prepare_observed(rv: Variable, data: Variable, label: str) -> Variable:
+    """Observed ``data`` checked against ``rv``'s shape and converted to its dtype (integer
+    data for a discrete variable must hold integers)."""
+    data_shape, rv_shape = evaluate_shape(data), evaluate_shape(rv)
+    if data_shape != rv_shape:
+        raise ShapeError(
+            f"{label}: observed data has shape {data_shape}, but the variable has shape "
+            f"{rv_shape} (from shape/size/dims or its parameters)."
+        )
+    if not rv.dtype.startswith("float"):
+        return integer_data(data, label)
+    return data if data.dtype == rv.dtype else pt.cast(data, rv.dtype)
 
 
 def check_total_size(total_size, rv: Variable, label: str):

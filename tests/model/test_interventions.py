@@ -71,7 +71,7 @@ def test_invalid_interventions_and_observations():
         ppl.do(m, {"w": 1.0})
     with pytest.raises(ModelError, match="'z' is not a free random variable"):
         ppl.observe(m, {"z": 1.0})
-    with pytest.raises(ShapeError, match=r"'y': the data has shape \(3,\), the variable \(2,\)"):
+    with pytest.raises(ShapeError, match=r"'y': observed data has shape \(3,\), but the variable has shape \(2,\)"):
         ppl.observe(m, {"y": [1.0, 2.0, 3.0]})
     with pytest.raises(ShapeError, match=r"'y' has shape \(2,\), the value \(3,\)"):
         ppl.do(m, {"y": [1.0, 2.0, 3.0]})
