@@ -22,32 +22,34 @@ class CallbackTrace:
     Examples
     --------
     >>> from ppl.sampling.assign import VarLayout
-    >>> trace = CallbackTrace(0, VarLayout({"a": 0.0, "b": np.zeros(2)}, ["a", "b"]))
+    >>> trace = CallbackTrace(0, VarLayout({"a": 0.0, "b": np.zeros(2)}, ["a", "b"]), total=5)
     >>> trace.append(np.array([1.0, 2.0, 3.0]))
     >>> len(trace), trace["b"].tolist(), trace.varnames
     (1, [[2.0, 3.0]], ['a', 'b'])
     """
 
-    def __init__(self, chain: int, layout):
+    def __init__(self, chain: int, layout, total: int):
         self.chain = chain
         self._layout = layout
-        self._rows: list[np.ndarray] = []
+        self._rows = np.empty((total, layout.size))  # every iteration's q, filled in order
+        self._n = 0
 
     @property
     def varnames(self) -> list[str]:
         return list(self._layout.names)
 
     def append(self, q: np.ndarray) -> None:
-        self._rows.append(np.array(q, dtype=np.float64))
+        self._rows[self._n] = q
+        self._n += 1
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._n
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self._layout.slices:
             raise KeyError(f"callback trace: no variable {name!r}; it has {self.varnames}.")
-        rows = np.asarray(self._rows).reshape(len(self._rows), -1)[:, self._layout.slices[name]]
-        return rows.reshape(len(self._rows), *self._layout.shapes[name]).astype(self._layout.dtypes[name])
+        rows = self._rows[: self._n, self._layout.slices[name]]
+        return rows.reshape(self._n, *self._layout.shapes[name]).astype(self._layout.dtypes[name])
 
 
 class ChainCallback:
@@ -60,7 +62,7 @@ class ChainCallback:
         self.chain = chain
         self.layout = layout
         self.total = total
-        self.trace = CallbackTrace(chain, layout)
+        self.trace = CallbackTrace(chain, layout, total)
 
     def __call__(self, i: int, q: np.ndarray, stats: dict, tuning: bool) -> None:
         self.trace.append(q)

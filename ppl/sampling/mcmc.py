@@ -259,7 +259,7 @@ def sample(
         if set(compile_kwargs) - {"mode"}:
             raise TypeError(f"sample: compile_kwargs {sorted(set(compile_kwargs) - {'mode'})} are "
                             "not supported; only 'mode'.")
-        if mode is not None and compile_kwargs.get("mode", mode) is not mode:
+        if mode is not None and compile_kwargs.get("mode", mode) != mode:
             raise ValueError("sample: mode= and compile_kwargs['mode'] disagree; give one.")
         mode = compile_kwargs.get("mode", mode)
     cores = min(4, os.cpu_count() or 1) if cores is None else int(cores)
